@@ -1,0 +1,103 @@
+/**
+ * The runtime form of an OpenAPI document, as `pnpm generate` emits it into `generated/`.
+ * Only what a client or a server needs at run time: routes, parameters, schemas and security.
+ * Descriptions and examples of schemas are dropped; response examples are kept for mock servers.
+ */
+export interface ApiDescription {
+  /** The spec file this was generated from, e.g. `spec/datafold-api.yaml`. */
+  readonly source: string;
+  readonly title: string;
+  readonly version: string;
+  readonly servers: readonly ServerDescription[];
+  readonly securitySchemes: Readonly<Record<string, SecuritySchemeDescription>>;
+  readonly operations: readonly OperationDescription[];
+  /** `components.schemas`, the targets of every `$ref` in the operations. */
+  readonly schemas: Readonly<Record<string, JsonSchema>>;
+}
+
+/** One entry of the document's `servers`. */
+export interface ServerDescription {
+  readonly url: string;
+  readonly description?: string;
+}
+
+/** A security scheme; only `apiKey` schemes carry `in` and `name`. */
+export interface SecuritySchemeDescription {
+  readonly type: string;
+  readonly in?: "header" | "query" | "cookie";
+  readonly name?: string;
+  readonly scheme?: string;
+}
+
+/** Upper-case HTTP method, as it travels on the wire. */
+export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE";
+
+/** One operation, with path-level parameters merged in and `$ref`s to parameters and bodies resolved. */
+export interface OperationDescription {
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** Path template, e.g. `/api/v1/ci/{ci_config_id}/trigger`. */
+  readonly path: string;
+  readonly summary?: string;
+  readonly tags: readonly string[];
+  readonly parameters: readonly ParameterDescription[];
+  readonly requestBody?: RequestBodyDescription;
+  /** Keyed by status code (`"200"`, `"422"`, `"default"`). */
+  readonly responses: Readonly<Record<string, ResponseDescription>>;
+  /** Effective security requirements (the operation's own, else the document's); empty means none. */
+  readonly security: readonly Readonly<Record<string, readonly string[]>>[];
+}
+
+/** A path, query, header or cookie parameter. */
+export interface ParameterDescription {
+  readonly name: string;
+  readonly in: "path" | "query" | "header" | "cookie";
+  readonly required: boolean;
+  readonly schema: JsonSchema;
+}
+
+/** A request body; only JSON bodies are described. */
+export interface RequestBodyDescription {
+  readonly required: boolean;
+  readonly contentType: string;
+  readonly schema: JsonSchema;
+}
+
+/** A response; `schema` and `example` are those of its JSON content, if any. */
+export interface ResponseDescription {
+  readonly description: string;
+  readonly schema?: JsonSchema;
+  readonly example?: unknown;
+}
+
+/** The JSON Schema (OpenAPI 3.1 dialect) keywords the validator understands. */
+export interface JsonSchema {
+  readonly $ref?: string;
+  readonly type?: JsonSchemaType | readonly JsonSchemaType[];
+  readonly title?: string;
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly required?: readonly string[];
+  readonly additionalProperties?: boolean | JsonSchema;
+  readonly items?: JsonSchema;
+  readonly anyOf?: readonly JsonSchema[];
+  readonly oneOf?: readonly JsonSchema[];
+  readonly allOf?: readonly JsonSchema[];
+  readonly enum?: readonly unknown[];
+  readonly const?: unknown;
+  readonly format?: string;
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly exclusiveMaximum?: number;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  /** OpenAPI 3.0's spelling of `anyOf: [X, null]`. */
+  readonly nullable?: boolean;
+  readonly default?: unknown;
+}
+
+/** JSON Schema primitive type names. */
+export type JsonSchemaType = "string" | "integer" | "number" | "boolean" | "array" | "object" | "null";

@@ -1,0 +1,10 @@
+/**
+ * `@datafold-ci/spec` (private, bundled into `client` and `testing`): the OpenAPI documents in
+ * `spec/` in runtime form, and a validator that answers the way FastAPI's pydantic v2 does.
+ * @packageDocumentation
+ */
+export type * from "./api-description.js";
+export { datafoldApi } from "./generated/datafold-api.js";
+export { findOperation } from "./find-operation.js";
+export { validate } from "./validate.js";
+export type { ValidateOptions, ValidationIssue, ValidationResult } from "./validate.js";

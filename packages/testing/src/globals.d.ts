@@ -1,0 +1,3 @@
+// Replaced at build time by scripts/build/tsup-preset.ts (and in tests by vitest's `define`).
+declare const __PACKAGE_NAME__: string;
+declare const __PACKAGE_VERSION__: string;

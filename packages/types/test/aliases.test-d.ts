@@ -1,0 +1,51 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type {
+  APIPrDetails,
+  HTTPValidationError,
+  SubmitCiJob,
+  ValidationError,
+  components,
+  operations,
+  paths,
+} from "../src/index.js";
+
+type Trigger = paths["/api/v1/ci/{ci_config_id}/trigger"]["post"];
+
+describe("named aliases", () => {
+  it("APIPrDetails is the trigger's JSON request body", () => {
+    expectTypeOf<APIPrDetails>().toEqualTypeOf<Trigger["requestBody"]["content"]["application/json"]>();
+    expectTypeOf<APIPrDetails>().toEqualTypeOf<{
+      base_branch: string;
+      base_sha: string;
+      pr_branch: string;
+      pr_number: number;
+      pr_sha: string;
+    }>();
+  });
+
+  it("SubmitCiJob is the 200 body, with ids that may be null or absent", () => {
+    expectTypeOf<SubmitCiJob>().toEqualTypeOf<Trigger["responses"][200]["content"]["application/json"]>();
+    expectTypeOf<SubmitCiJob["ci_run_id"]>().toEqualTypeOf<number | null | undefined>();
+    expectTypeOf<{}>().toExtend<SubmitCiJob>();
+  });
+
+  it("HTTPValidationError is the 422 body and ValidationError its items", () => {
+    expectTypeOf<HTTPValidationError>().toEqualTypeOf<
+      Trigger["responses"][422]["content"]["application/json"]
+    >();
+    expectTypeOf<NonNullable<HTTPValidationError["detail"]>[number]>().toEqualTypeOf<ValidationError>();
+    expectTypeOf<ValidationError["loc"]>().toEqualTypeOf<(string | number)[]>();
+  });
+
+  it("the path parameter is an integer and the operation is reachable by operationId", () => {
+    expectTypeOf<Trigger>().toEqualTypeOf<operations["trigger_ci_api_v1_ci__ci_config_id__trigger_post"]>();
+    expectTypeOf<Trigger["parameters"]["path"]["ci_config_id"]>().toEqualTypeOf<number>();
+    expectTypeOf<components["schemas"]["APIPrDetails"]>().toEqualTypeOf<APIPrDetails>();
+  });
+
+  it("a request body missing a required field is rejected", () => {
+    // @ts-expect-error base_sha is required
+    const body: APIPrDetails = { pr_number: 1, pr_branch: "f", base_branch: "main", pr_sha: "a" };
+    expectTypeOf(body).toEqualTypeOf<APIPrDetails>();
+  });
+});

@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Options } from "tsup";
+
+/**
+ * Build-time constants every package bakes in: its own name and version, for `User-Agent`
+ * and `--version`. Baked in rather than read from package.json at run time because the client
+ * runs where there is no file system (browsers, workers) and must not import `node:` modules.
+ */
+export function packageDefines(packageDir: string): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+  };
+  return {
+    __PACKAGE_NAME__: JSON.stringify(pkg.name),
+    __PACKAGE_VERSION__: JSON.stringify(pkg.version),
+  };
+}
+
+/** The tsup options all published packages share: ES2022, declarations, the private `@datafold-ci/spec` bundled in. */
+export function tsupPreset(packageDir: string, overrides: Options): Options {
+  return {
+    target: "es2022",
+    sourcemap: false,
+    clean: true,
+    dts: { resolve: ["@datafold-ci/spec"] },
+    noExternal: ["@datafold-ci/spec"],
+    define: packageDefines(packageDir),
+    ...overrides,
+  };
+}

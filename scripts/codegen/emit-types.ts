@@ -1,0 +1,18 @@
+import openapiTS, { astToString } from "openapi-typescript";
+import type { OpenAPI3 } from "openapi-typescript";
+import type { SpecDocument } from "./spec-documents.js";
+
+/**
+ * TypeScript types for one document: `paths`, `components`, `operations`, and a named alias per
+ * schema (`rootTypes`), so `APIPrDetails` and friends are generated, never restated.
+ */
+export async function emitTypes(spec: SpecDocument): Promise<string> {
+  // openapi-typescript mutates the document it is given while resolving refs: hand it a copy.
+  const ast = await openapiTS(structuredClone(spec.document) as unknown as OpenAPI3, {
+    rootTypes: true,
+    rootTypesNoSchemaPrefix: true,
+    rootTypesKeepCasing: true,
+    silent: true,
+  });
+  return astToString(ast);
+}

@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { basename, extname, join } from "node:path";
+import { parse } from "yaml";
+
+/** One OpenAPI document found under `spec/`, read once and fingerprinted. */
+export interface SpecDocument {
+  /** Path relative to the repository root, with forward slashes, e.g. `spec/datafold-api.yaml`. */
+  readonly relativePath: string;
+  /** File name without extension; names every file generated from this document. */
+  readonly name: string;
+  /** sha256 of the file's bytes, written into every generated header. */
+  readonly sha256: string;
+  /** The parsed document. */
+  readonly document: OpenApiDocument;
+}
+
+/** The parts of an OpenAPI 3.1 document the generators read; everything else passes through untouched. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string };
+  servers?: { url: string; description?: string }[];
+  security?: Record<string, string[]>[];
+  paths?: Record<string, Record<string, unknown>>;
+  components?: {
+    schemas?: Record<string, unknown>;
+    securitySchemes?: Record<string, unknown>;
+  };
+}
+
+const SPEC_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
+
+/** Reads every OpenAPI document in `<root>/spec`, sorted by file name so output order never depends on the file system. */
+export async function readSpecDocuments(root: string): Promise<SpecDocument[]> {
+  const specDir = join(root, "spec");
+  const entries = (await readdir(specDir, { withFileTypes: true }))
+    .filter((entry) => entry.isFile() && SPEC_EXTENSIONS.has(extname(entry.name)))
+    .map((entry) => entry.name)
+    .sort();
+  if (entries.length === 0) {
+    throw new Error(`No OpenAPI document (*.yaml, *.yml, *.json) found in ${specDir}.`);
+  }
+  return Promise.all(
+    entries.map(async (fileName) => {
+      const bytes = await readFile(join(specDir, fileName));
+      const document = parse(bytes.toString("utf8")) as OpenApiDocument;
+      if (typeof document?.openapi !== "string" || !document.openapi.startsWith("3.")) {
+        throw new Error(`spec/${fileName} is not an OpenAPI 3.x document (no "openapi: 3.x" field).`);
+      }
+      return {
+        relativePath: `spec/${fileName}`,
+        name: basename(fileName, extname(fileName)),
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        document,
+      };
+    }),
+  );
+}
