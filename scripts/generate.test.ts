@@ -33,7 +33,13 @@ beforeEach(async () => {
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
-async function editSpec(edit: (doc: Record<string, any>) => void) {
+/** The parts of the spec the tests edit. */
+interface EditableSpec {
+  paths: Record<string, unknown>;
+  components: { schemas: { APIPrDetails: { properties: Record<string, unknown> } } };
+}
+
+async function editSpec(edit: (doc: EditableSpec) => void) {
   const file = join(root, "spec/datafold-api.yaml");
   const doc = parse(await readFile(file, "utf8"));
   edit(doc);
