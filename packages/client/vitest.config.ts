@@ -5,6 +5,7 @@ export default defineConfig({
   define: packageDefines(import.meta.dirname),
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup/no-key-leaks.ts"],
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
   },
 });

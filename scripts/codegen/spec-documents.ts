@@ -34,25 +34,35 @@ const SPEC_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 export async function readSpecDocuments(root: string): Promise<SpecDocument[]> {
   const specDir = join(root, "spec");
   const entries = (await readdir(specDir, { withFileTypes: true }))
-    .filter((entry) => entry.isFile() && SPEC_EXTENSIONS.has(extname(entry.name)))
+    .filter((entry) => entry.isFile() && isSpecFileName(entry.name))
     .map((entry) => entry.name)
     .sort();
   if (entries.length === 0) {
     throw new Error(`No OpenAPI document (*.yaml, *.yml, *.json) found in ${specDir}.`);
   }
   return Promise.all(
-    entries.map(async (fileName) => {
-      const bytes = await readFile(join(specDir, fileName));
-      const document = parse(bytes.toString("utf8")) as OpenApiDocument;
-      if (typeof document?.openapi !== "string" || !document.openapi.startsWith("3.")) {
-        throw new Error(`spec/${fileName} is not an OpenAPI 3.x document (no "openapi: 3.x" field).`);
-      }
-      return {
-        relativePath: `spec/${fileName}`,
-        name: basename(fileName, extname(fileName)),
-        sha256: createHash("sha256").update(bytes).digest("hex"),
-        document,
-      };
-    }),
+    entries.map(async (fileName) => parseSpecDocument(fileName, await readFile(join(specDir, fileName)))),
   );
+}
+
+/**
+ * Parses one file of `spec/` from its bytes, wherever they came from (the working tree, or
+ * `git show <ref>:spec/<file>` for `pnpm spec:diff`). Throws naming the file when it is not OpenAPI 3.x.
+ */
+export function parseSpecDocument(fileName: string, bytes: Uint8Array): SpecDocument {
+  const document = parse(Buffer.from(bytes).toString("utf8")) as OpenApiDocument;
+  if (typeof document?.openapi !== "string" || !document.openapi.startsWith("3.")) {
+    throw new Error(`spec/${fileName} is not an OpenAPI 3.x document (no "openapi: 3.x" field).`);
+  }
+  return {
+    relativePath: `spec/${fileName}`,
+    name: basename(fileName, extname(fileName)),
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    document,
+  };
+}
+
+/** File extensions `spec/` documents may have. */
+export function isSpecFileName(fileName: string): boolean {
+  return SPEC_EXTENSIONS.has(extname(fileName));
 }

@@ -1,1 +1,24 @@
-export {};
+/**
+ * `@datafold-ci/client`: starts Datafold PR/MR runs from CI, with auth, retries, timeouts, input
+ * validation and typed errors, over an openapi-fetch client generated from Datafold's OpenAPI document.
+ * @packageDocumentation
+ */
+export type { APIPrDetails, SubmitCiJob, ValidationError } from "@datafold-ci/types";
+export { checkTriggerInput } from "./check-trigger-input.js";
+export { createDatafoldClient, type DatafoldClient } from "./create-datafold-client.js";
+export { DatafoldApiError, type DatafoldApiErrorOptions } from "./errors/datafold-api-error.js";
+export { DatafoldAuthError } from "./errors/datafold-auth-error.js";
+export { DatafoldConnectionError } from "./errors/datafold-connection-error.js";
+export { DatafoldError, type DatafoldErrorOptions } from "./errors/datafold-error.js";
+export { DatafoldInputError } from "./errors/datafold-input-error.js";
+export { DatafoldInvalidResponseError } from "./errors/datafold-invalid-response-error.js";
+export { DatafoldNotFoundError } from "./errors/datafold-not-found-error.js";
+export { DatafoldRateLimitError } from "./errors/datafold-rate-limit-error.js";
+export { DatafoldServerError } from "./errors/datafold-server-error.js";
+export { DatafoldTimeoutError } from "./errors/datafold-timeout-error.js";
+export { DatafoldValidationError } from "./errors/datafold-validation-error.js";
+export * from "./errors/type-guards.js";
+export type { InputIssue } from "./input-issue.js";
+export type { DatafoldClientOptions, TriggerOptions } from "./options.js";
+export { DEFAULT_BASE_URL } from "./resolve-config.js";
+export type { RetryEvent } from "./retry-event.js";

@@ -1,1 +1,186 @@
-#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { datafoldApi } from "@datafold-ci/spec";
+import { createDatafoldSimulator, type SimulatedOutcome } from "./datafold-simulator.js";
+import { serveSimulator } from "./mock-datafold.js";
+import type { RecordedRequest } from "./recorded-request.js";
+
+const NAME = "datafold-mock";
+
+const USAGE = `Usage: ${NAME} [options]
+
+A local stand-in for ${datafoldApi.title} (${datafoldApi.operations.length} operation${datafoldApi.operations.length === 1 ? "" : "s"}), usable from any language.
+Prints its URL as the only line on stdout, logs each request to stderr (never the API key),
+and stops cleanly on SIGINT or SIGTERM.
+
+Options:
+  --port <n>           port to listen on; 0 picks a free one (default: 0)
+  --host <address>     interface to listen on (default: 127.0.0.1)
+  --api-key <key>      the key to accept, sent as "Authorization: Key <key>"
+                       (default: $DATAFOLD_API_KEY, then $DATAFOLD_APIKEY, else a generated
+                       key, printed to stderr)
+  --no-run-for <id>    answer triggers for this CI config id with null run ids, as Datafold
+                       does when it starts no run (repeatable, or comma-separated)
+  --first-run-id <n>   run id of the first trigger (default: 1)
+  -h, --help           show this help
+  -v, --version        print the version
+
+Example:
+  ${NAME} --api-key test-key > mock.url &
+  until [ -s mock.url ]; do sleep 0.1; done
+  curl -s -X POST "$(cat mock.url)/api/v1/ci/1/trigger" -H "Authorization: Key test-key" \\
+    -H "Content-Type: application/json" \\
+    -d '{"pr_number":1,"pr_branch":"f","base_branch":"main","pr_sha":"a","base_sha":"b"}'
+  kill %1
+`;
+
+class UsageError extends Error {}
+
+interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly apiKey?: string;
+  readonly apiKeySource: string;
+  readonly noRunFor: number[];
+  readonly firstRunId: number;
+}
+
+function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Config | "help" | "version" {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) return "help";
+  if (values.version) return "version";
+  const integer = (flag: string, text: string | undefined, fallback: number, min: number, max: number) => {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^-?\d+$/.test(text) || value < min || value > max)
+      throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}.`);
+    return value;
+  };
+  const noRunFor = (values["no-run-for"] ?? [])
+    .flatMap((list) => list.split(","))
+    .map((id) => integer("--no-run-for", id.trim(), 0, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
+  if (values["api-key"] === "") throw new UsageError("--api-key must not be empty.");
+  if (values.host === "") throw new UsageError("--host must not be empty.");
+  const [apiKeySource, apiKey] =
+    values["api-key"] !== undefined
+      ? ["--api-key", values["api-key"]]
+      : env.DATAFOLD_API_KEY
+        ? ["DATAFOLD_API_KEY", env.DATAFOLD_API_KEY]
+        : env.DATAFOLD_APIKEY
+          ? ["DATAFOLD_APIKEY", env.DATAFOLD_APIKEY]
+          : ["generated", undefined];
+  return {
+    port: integer("--port", values.port, 0, 0, 65535),
+    host: values.host ?? "127.0.0.1",
+    ...(apiKey !== undefined && { apiKey }),
+    apiKeySource,
+    noRunFor,
+    firstRunId: integer("--first-run-id", values["first-run-id"], 1, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "api-key": { type: "string" },
+      "no-run-for": { type: "string", multiple: true },
+      "first-run-id": { type: "string" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+    },
+  });
+}
+
+function describeAnswer(request: RecordedRequest, outcome: SimulatedOutcome["kind"]): string {
+  const query = new URLSearchParams(request.query).toString();
+  const target = `${request.method} ${request.path}${query ? `?${query}` : ""}`;
+  if (outcome === "hang" || outcome === "reset") return `${target} → ${outcome} (scripted fault)`;
+  if (outcome === "reset-mid-body") return `${target} → ${request.status}, reset mid-body (scripted fault)`;
+  return `${target} → ${request.status}`;
+}
+
+async function main(): Promise<void> {
+  const log = (line: string) => process.stderr.write(`${NAME}: ${line}\n`);
+  // A reader that goes away (`head -n1`) must not crash the server.
+  process.stdout.on("error", () => {});
+  process.stderr.on("error", () => {});
+
+  let config: ReturnType<typeof parse>;
+  try {
+    config = parse(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    log(`${error.message}\nRun \`${NAME} --help\` for usage.`);
+    process.exitCode = 2;
+    return;
+  }
+  if (config === "help") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (config === "version") {
+    process.stdout.write(`${__PACKAGE_VERSION__}\n`);
+    return;
+  }
+
+  let simulator: ReturnType<typeof createDatafoldSimulator>;
+  try {
+    simulator = createDatafoldSimulator(
+      datafoldApi,
+      {
+        ...(config.apiKey !== undefined && { apiKey: config.apiKey }),
+        noRunFor: config.noRunFor,
+        firstRunId: config.firstRunId,
+        onAnswered: (request, outcome) => log(describeAnswer(request, outcome)),
+      },
+      NAME,
+    );
+  } catch {
+    // The only option left unchecked by parse() is the key, and it must not be echoed.
+    log(`the API key from ${config.apiKeySource} has control characters or spaces at either end.`);
+    process.exitCode = 2;
+    return;
+  }
+  let mock: Awaited<ReturnType<typeof serveSimulator>>;
+  try {
+    mock = await serveSimulator(simulator, config, NAME);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const stop = (signal: NodeJS.Signals) => {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    void mock.close().then(() => {
+      log(`stopped (${signal})`);
+      process.exitCode = 0;
+    });
+  };
+  // Handlers first: a script may send the signal as soon as it has read the URL.
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  process.stdout.write(`${mock.url}\n`);
+  const key =
+    config.apiKeySource === "generated"
+      ? `API key: ${mock.apiKey} (generated; pass --api-key to choose one)`
+      : `API key from ${config.apiKeySource}`;
+  log(`serving ${datafoldApi.title} (${datafoldApi.version}) at ${mock.url}; ${key}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${NAME}: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

@@ -1,0 +1,110 @@
+import { isDeepStrictEqual } from "node:util";
+import type { Contender } from "../client/contenders.js";
+import { contenders } from "../client/contenders.js";
+import { startLoopbackServer } from "../client/start-loopback-server.js";
+import { throughput } from "../client/throughput.js";
+import type { Row } from "../lib/report.js";
+import { row } from "../lib/report.js";
+import { median } from "../lib/stats.js";
+import type { Suite } from "../lib/suite.js";
+import { progress } from "../lib/suite.js";
+
+const MODES = [
+  { label: "sequential", width: 1 },
+  { label: "16 concurrent", width: 16 },
+] as const;
+const CALLS_PER_ROUND = 1000;
+const WARM_UP_ROUNDS = 2;
+const ROUNDS = 10;
+/** Our wrapper may cost at most 5 % more per call than bare openapi-fetch; stretch: 0.9 of raw fetch. */
+const MAX_COST_OVER_OPENAPI_FETCH = 1.05;
+const STRETCH_VS_FETCH = 0.9;
+
+/** `triggerPrRun` against raw `fetch`, bare openapi-fetch and axios, interleaved, on a loopback server. */
+export const clientOverheadSuite: Suite = {
+  name: "client",
+  title: "Client overhead",
+  async run() {
+    const server = await startLoopbackServer();
+    try {
+      const list = await contenders(server.url);
+      await assertSameAnswer(list);
+      const rows: Row[] = [];
+      for (const mode of MODES) {
+        progress(
+          `${mode.label}: ${WARM_UP_ROUNDS} warm-up + ${ROUNDS} rounds of ${CALLS_PER_ROUND} calls each`,
+        );
+        const opsPerSecond = await interleavedRounds(list, mode.width);
+        rows.push(...modeRows(mode.label, list, opsPerSecond));
+      }
+      return {
+        rows,
+        notes: [
+          `Each round runs ${CALLS_PER_ROUND} trigger calls per contender, in a rotating order; figures are the median over ${ROUNDS} rounds after ${WARM_UP_ROUNDS} warm-up rounds. The server (bench/client/loopback-server.ts) runs in its own process.`,
+          "Cost per call compares time per call (1 / ops/s), so ≤ 1.05× means our wrapper adds at most 5 % to a bare openapi-fetch call.",
+        ],
+      };
+    } finally {
+      await server.stop();
+    }
+  },
+};
+
+/** Median ops/s per contender over interleaved rounds; the first rounds only warm the JIT and sockets. */
+async function interleavedRounds(list: Contender[], width: number): Promise<Map<string, number>> {
+  const samples = new Map<string, number[]>(list.map((c) => [c.name, []]));
+  for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
+    // Rotate who goes first, so no contender always inherits a cold or a busy moment.
+    const order = [...list.slice(round % list.length), ...list.slice(0, round % list.length)];
+    for (const contender of order) {
+      const ops = await throughput(contender.call, CALLS_PER_ROUND, width);
+      if (round >= WARM_UP_ROUNDS) samples.get(contender.name)!.push(ops);
+    }
+  }
+  return new Map([...samples].map(([name, values]) => [name, median(values)]));
+}
+
+function modeRows(label: string, list: Contender[], opsPerSecond: Map<string, number>): Row[] {
+  const [fetchName, openapiFetchName, , oursName] = list.map((c) => c.name) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  const opsFigure = (name: string) => ({ value: opsPerSecond.get(name)!, unit: "ops/s" });
+  const costFigure = (name: string) => ({ value: 1e6 / opsPerSecond.get(name)!, unit: "µs/call" });
+  const fetchBaseline = { what: fetchName, figure: opsFigure(fetchName) };
+  const rows = list.map((contender) => {
+    const ratio = opsPerSecond.get(contender.name)! / opsPerSecond.get(fetchName)!;
+    return row(`${contender.name}, ${label}`, opsFigure(contender.name), {
+      ...(contender.name !== fetchName && { baseline: fetchBaseline }),
+      ...(contender.name === oursName && {
+        goal: { text: `stretch: ≥ ${STRETCH_VS_FETCH}× raw fetch`, met: ratio >= STRETCH_VS_FETCH },
+      }),
+    });
+  });
+  const cost = opsPerSecond.get(openapiFetchName)! / opsPerSecond.get(oursName)!;
+  rows.push(
+    row(`our cost per call over bare openapi-fetch, ${label}`, costFigure(oursName), {
+      baseline: { what: openapiFetchName, figure: costFigure(openapiFetchName) },
+      goal: {
+        text: `≤ ${MAX_COST_OVER_OPENAPI_FETCH}× (≤ 5 % more)`,
+        met: cost <= MAX_COST_OVER_OPENAPI_FETCH,
+      },
+    }),
+  );
+  return rows;
+}
+
+/** A contender that got a different answer would be measuring a different request. */
+async function assertSameAnswer(list: Contender[]): Promise<void> {
+  const expected = await list[0]!.call();
+  for (const contender of list.slice(1)) {
+    const actual = await contender.call();
+    if (!isDeepStrictEqual(actual, expected)) {
+      throw new Error(
+        `${contender.name} answered ${JSON.stringify(actual)}, raw fetch ${JSON.stringify(expected)}`,
+      );
+    }
+  }
+}

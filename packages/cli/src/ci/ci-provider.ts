@@ -1,0 +1,44 @@
+import type { PrField } from "../pr-fields.js";
+import type { SourcedValue } from "../value-source.js";
+
+/** Environment variables as a CI system sets them. An empty string counts as unset (CI systems define unused variables as empty). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** What a provider may read. Injected so detection is a pure function of its inputs. */
+export interface CiContext {
+  readonly env: Env;
+  /** Reads a UTF-8 file (GitHub's event payload). */
+  readonly readFile: (path: string) => Promise<string>;
+}
+
+/** What a provider found in the build's environment. */
+export type CiReading =
+  | {
+      /** The build is not for a pull/merge request (a push, a tag, a schedule). */
+      readonly pullRequest: false;
+      /** Why, in terms of the CI's own variables: `CI_PIPELINE_SOURCE is "push"`. */
+      readonly reason: string;
+    }
+  | {
+      readonly pullRequest: true;
+      /** Every fact found, with the variable it came from. */
+      readonly values: Readonly<Partial<Record<PrField, SourcedValue>>>;
+      /** Why a fact the provider normally has could not be read (a payload that would not parse, say). */
+      readonly problems: Readonly<Partial<Record<PrField, string>>>;
+    };
+
+/** One CI system: how to recognise it and where it keeps the pull/merge request facts. */
+export interface CiProvider {
+  /** Stable identifier, e.g. `gitlab-ci`. */
+  readonly id: string;
+  /** Display name, e.g. `GitLab CI`. */
+  readonly name: string;
+  /** The kind of build that carries PR facts, for messages: `a merge request pipeline (CI_PIPELINE_SOURCE=merge_request_event)`. */
+  readonly prBuild: string;
+  /** Where each fact is read from, for messages; `undefined` when this CI has no variable for it. */
+  readonly variables: Readonly<Record<PrField, string | undefined>>;
+  /** Whether the environment is this CI's. */
+  isActive(env: Env): boolean;
+  /** Reads the facts of the current build. */
+  read(context: CiContext): CiReading | Promise<CiReading>;
+}

@@ -1,0 +1,114 @@
+import {
+  type DatafoldError,
+  isDatafoldApiError,
+  isDatafoldAuthError,
+  isDatafoldConnectionError,
+  isDatafoldInvalidResponseError,
+  isDatafoldNotFoundError,
+  isDatafoldRateLimitError,
+  isDatafoldServerError,
+  isDatafoldTimeoutError,
+  isDatafoldValidationError,
+  type RetryEvent,
+} from "@datafold-ci/client";
+import { describeSource, type SourcedValue } from "./value-source.js";
+
+/** What a failure message refers to. */
+export interface FailureContext {
+  /** The normalised URL requests went to. */
+  readonly baseUrl: string;
+  readonly host: SourcedValue;
+  readonly ciConfigId: SourcedValue;
+  readonly timeoutSeconds: number;
+}
+
+/**
+ * Explains a failed trigger in one message: what Datafold (or the network) said, after how many
+ * attempts, and what to check. `undefined` for an error the client does not describe (a bug).
+ */
+export function explainFailure(error: unknown, context: FailureContext): string | undefined {
+  if (!isDatafoldApiError(error) && !isDatafoldTimeoutError(error) && !isDatafoldConnectionError(error)) {
+    if (!isDatafoldInvalidResponseError(error)) return undefined;
+    return (
+      `${context.baseUrl} answered ${error.status}${attempts(error)} with something that is not Datafold's API response` +
+      `${error.bodyExcerpt ? ` (${quote(error.bodyExcerpt)})` : ""}. Check that ${hostFlag(context)} points at Datafold, not a login page or proxy.`
+    );
+  }
+  if (isDatafoldTimeoutError(error))
+    return (
+      `Datafold did not answer within ${context.timeoutSeconds} s${attempts(error)}. ` +
+      `Raise --timeout, or check the network path to ${context.baseUrl} (${hostFlag(context)}).`
+    );
+  if (isDatafoldConnectionError(error))
+    return (
+      `the connection to ${context.baseUrl} failed${errorCode(error)}${attempts(error)}. ` +
+      `Check ${hostFlag(context)} and the network (DNS, proxy, VPN, firewall).`
+    );
+  const answered = `Datafold answered ${error.status}${detail(error.detail ?? error.bodyExcerpt)}${attempts(error)}`;
+  const configId = `--ci-config-id ${context.ciConfigId.value} (from ${describeSource(context.ciConfigId.source)})`;
+  if (isDatafoldAuthError(error))
+    return `${answered}. Check DATAFOLD_API_KEY: it must be a current API key of ${context.baseUrl} with access to CI config ${context.ciConfigId.value}.`;
+  if (isDatafoldNotFoundError(error))
+    return (
+      `${answered}. Check that ${configId} is a CI config of ${context.baseUrl}, and that DATAFOLD_API_KEY ` +
+      `belongs to that host: Datafold also answers 404 to an API key it does not recognise.`
+    );
+  if (isDatafoldValidationError(error))
+    return (
+      `Datafold rejected the request (${error.status}): ${error.errors.map((e) => `${e.loc.join(".")}: ${e.msg}`).join("; ")}. ` +
+      "datafold-ci checks every value before sending, so Datafold's API may have changed: run with --dry-run and report it."
+    );
+  if (isDatafoldRateLimitError(error))
+    return `${answered}: Datafold is rate limiting these calls. Wait a few minutes and run again, or raise --retries.`;
+  if (isDatafoldServerError(error))
+    return `${answered}: a server error at Datafold (or a gateway in front of it). Run again later; if it persists, contact Datafold support.`;
+  return `${answered}. Check ${hostFlag(context)} and ${configId}.`;
+}
+
+/** The progress line for a retry: `rate limited by Datafold, retrying in 2 s (attempt 2 of 3)`. */
+export function describeRetry(event: RetryEvent, timeoutSeconds: number): string {
+  const why =
+    event.reason === "timeout"
+      ? `no answer from Datafold within ${timeoutSeconds} s`
+      : event.reason === "connection"
+        ? "the connection to Datafold failed"
+        : event.status === 429
+          ? "rate limited by Datafold"
+          : `Datafold answered ${event.status}`;
+  return `${why}, retrying in ${formatDelay(event.delayMs)} (attempt ${event.attempt} of ${event.maxAttempts})`;
+}
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+function hostFlag(context: FailureContext): string {
+  return `--host (${context.host.value}, from ${describeSource(context.host.source)})`;
+}
+
+function attempts(error: DatafoldError): string {
+  return error.attempts === undefined || error.attempts < 2 ? "" : ` (${error.attempts} attempts)`;
+}
+
+function detail(value: unknown): string {
+  if (value === undefined || value === null || value === "") return "";
+  return `: ${typeof value === "string" ? quote(value) : clip(JSON.stringify(value))}`;
+}
+
+function quote(text: string): string {
+  return JSON.stringify(clip(text));
+}
+
+function clip(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
+// undici reports the reason (ECONNREFUSED, ENOTFOUND, …) as the `code` of an error somewhere down the `cause` chain.
+function errorCode(error: unknown): string {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return ` (${code})`;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return "";
+}

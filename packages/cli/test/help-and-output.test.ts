@@ -1,0 +1,120 @@
+import { DEFAULT_BASE_URL } from "@datafold-ci/client";
+import { describe, expect, it } from "vitest";
+import { ExitCode } from "../src/exit-codes.js";
+import { DEFAULT_HOST, FLAGS } from "../src/flags.js";
+import { PR, PR_BODY, PR_FLAGS } from "./fixtures/ci-environments.js";
+import { IN_PROCESS_ENV, runInProcess, TEST_KEY } from "./run-in-process.js";
+
+describe("--help and --version", () => {
+  it("lists every flag with its default and environment variable, and every exit code", async () => {
+    const { code, stdout } = await runInProcess(["--help"], {});
+    expect(code).toBe(ExitCode.Ok);
+    for (const flag of FLAGS) {
+      expect(stdout).toContain(`--${flag.name}`);
+      for (const alias of flag.aliases ?? []) expect(stdout).toContain(`--${alias}`);
+      if (flag.env) expect(stdout).toContain(`env ${flag.env}`);
+      if (flag.default) expect(stdout).toContain(`default: ${flag.default}`);
+    }
+    for (const exitCode of Object.values(ExitCode))
+      expect(stdout).toMatch(new RegExp(`^  ${exitCode}  \\S`, "m"));
+    expect(stdout).toContain("DATAFOLD_API_KEY");
+  });
+
+  it("documents the client's own default host", () => {
+    expect(DEFAULT_HOST).toBe(DEFAULT_BASE_URL);
+  });
+
+  it("prints the package version", async () => {
+    const { stdout } = await runInProcess(["--version"], {});
+    expect(stdout).toBe(`${__PACKAGE_VERSION__}\n`);
+  });
+
+  it("points to --help after a usage error, on stderr, with exit 2", async () => {
+    const run = await runInProcess(["trigger", "--bogus"], {});
+    expect(run).toMatchObject({ code: ExitCode.Usage, stdout: "" });
+    expect(run.stderr).toBe('error: unknown flag --bogus\nRun "datafold-ci --help" for usage.\n');
+  });
+});
+
+describe("--dry-run", () => {
+  it("prints the request with the key redacted and where each value came from, and sends nothing", async () => {
+    const run = await runInProcess(["trigger", ...PR_FLAGS.slice(0, 5), "--dry-run"], {
+      ...IN_PROCESS_ENV,
+      DATAFOLD_BASE_SHA: PR.baseSha,
+    });
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(run.requests).toEqual([]);
+    expect(run.stdout).toMatch(/--pr-num +7 +from flag --pr-num\n/);
+    expect(run.stdout).toMatch(/--base-sha +9f8e7d6c\w+ +from DATAFOLD_BASE_SHA\n/);
+    expect(run.stdout).toMatch(/--host +http:\/\/127\.0\.0\.1:9 +from DATAFOLD_HOST\n/);
+    expect(run.stdout).toMatch(/API key +\[REDACTED\] +from DATAFOLD_API_KEY\n/);
+    expect(run.stdout).toContain("  POST http://127.0.0.1:9/api/v1/ci/12/trigger\n");
+    expect(run.stdout).toContain("  authorization: Key [REDACTED]\n");
+    expect(run.stdout).toContain('    "pr_number": 7,\n');
+    expect(run.stdout).toMatch(/Dry run: nothing was sent\.\n$/);
+  });
+
+  it("prints the same as JSON with --json", async () => {
+    const run = await runInProcess(["trigger", ...PR_FLAGS, "--dry-run", "--json"], IN_PROCESS_ENV);
+    const printed = JSON.parse(run.stdout);
+    expect(printed).toMatchObject({
+      dryRun: true,
+      request: {
+        method: "POST",
+        url: "http://127.0.0.1:9/api/v1/ci/12/trigger",
+        headers: { authorization: "Key [REDACTED]" },
+        body: PR_BODY,
+      },
+      ci: "none detected",
+    });
+    expect(printed.rows).toContainEqual({ name: "--pr-sha", value: PR.headSha, from: "from flag --pr-sha" });
+    expect(run.requests).toEqual([]);
+  });
+
+  it("still reports bad input, with exit 2", async () => {
+    const run = await runInProcess(["trigger", ...PR_FLAGS.slice(1), "--dry-run"], IN_PROCESS_ENV);
+    expect(run.code).toBe(ExitCode.Usage);
+    expect(run.stdout).toMatch(/--ci-config-id +\(missing\) +not given/);
+    expect(run.stderr).toContain("--ci-config-id is missing");
+  });
+});
+
+describe("output", () => {
+  it("prints one line naming the run and the PR on success", async () => {
+    const run = await runInProcess(["trigger", ...PR_FLAGS], IN_PROCESS_ENV);
+    expect(run.stdout).toBe("Datafold CI run 42 started for PR #7 (feature/x → main, 1a2b3c4)\n");
+    expect(run.stderr).toBe("");
+  });
+
+  it("colours errors only on a terminal, and never when NO_COLOR is set", async () => {
+    const tty = await runInProcess(["trigger", "--bogus"], {}, { isTTY: true });
+    expect(tty.stderr).toContain("\u001b[31merror:\u001b[0m");
+    const noColor = await runInProcess(["trigger", "--bogus"], { NO_COLOR: "1" }, { isTTY: true });
+    expect(noColor.stderr).not.toContain("\u001b[");
+    const pipe = await runInProcess(["trigger", "--bogus"], {}, { isTTY: false });
+    expect(pipe.stderr).not.toContain("\u001b[");
+  });
+
+  it("replaces the API key wherever it would be printed, even in a value the user typed", async () => {
+    const run = await runInProcess(
+      ["trigger", ...PR_FLAGS, `--pr-branch=${TEST_KEY}`, "--dry-run"],
+      IN_PROCESS_ENV,
+    );
+    expect(run.stdout).toMatch(/--pr-branch +\[REDACTED\]/);
+  });
+
+  it("explains an unexpected error without a stack trace, and with one under --debug", async () => {
+    const boom = () => {
+      throw new TypeError("boom");
+    };
+    const plain = await runInProcess(["trigger", ...PR_FLAGS.slice(0, 5)], IN_PROCESS_ENV, { git: boom });
+    const debug = await runInProcess(["trigger", ...PR_FLAGS.slice(0, 5), "--debug"], IN_PROCESS_ENV, {
+      git: boom,
+    });
+    expect(plain.stderr).toBe(
+      "error: unexpected error: boom. This is a bug in datafold-ci; run again with --debug for details and report it.\n",
+    );
+    expect(plain.code).toBe(ExitCode.RequestFailed);
+    expect(debug.stderr).toMatch(/TypeError: boom\n +at /);
+  });
+});

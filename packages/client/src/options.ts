@@ -1,0 +1,75 @@
+import type { RetryEvent } from "./retry-event.js";
+
+/**
+ * Options of {@link createDatafoldClient}. Every one has a default; with `DATAFOLD_API_KEY` set,
+ * none is needed.
+ *
+ * @example
+ * createDatafoldClient({ baseUrl: "https://eu.datafold.com", timeoutMs: 10_000, maxRetries: 0 });
+ */
+export interface DatafoldClientOptions {
+  /**
+   * The Datafold API key, sent as `Authorization: Key <apiKey>` (a key that already starts with
+   * `Key ` is sent as is). Surrounding whitespace is trimmed.
+   * @default env.DATAFOLD_API_KEY, then the legacy env.DATAFOLD_APIKEY
+   */
+  apiKey?: string;
+  /**
+   * Where Datafold is: a full URL with scheme, e.g. `https://eu.datafold.com` or a dedicated host.
+   * A trailing slash and a path prefix (`https://host/datafold/`) work.
+   * @default env.DATAFOLD_HOST, else "https://app.datafold.com"
+   */
+  baseUrl?: string;
+  /**
+   * How long one attempt may take, from sending the request to the last byte of the response.
+   * Each retry gets a fresh `timeoutMs`.
+   * @default 30_000
+   */
+  timeoutMs?: number;
+  /**
+   * Retries after a connection error, a timeout or a 408, 409, 429, 500, 502, 503 or 504 answer,
+   * so at most `maxRetries + 1` attempts. `0` turns retries off.
+   * @default 2
+   */
+  maxRetries?: number;
+  /**
+   * The `fetch` to send requests with; called with a `Request`.
+   * @default globalThis.fetch, looked up per request (so interceptors installed later apply)
+   */
+  fetch?: typeof globalThis.fetch;
+  /** Extra request headers. `Authorization` and `User-Agent` are always the client's own. */
+  headers?: Record<string, string>;
+  /**
+   * Allow sending the API key over plain `http://` to a host that is not loopback.
+   * Loopback (`localhost`, `127.0.0.0/8`, `[::1]`) is always allowed.
+   * @default false
+   */
+  allowInsecureHttp?: boolean;
+  /**
+   * Called before each retry's wait, e.g. to print
+   * "rate limited by Datafold, retrying in 2 s (attempt 2 of 3)". An exception thrown here ends
+   * the call with that exception.
+   */
+  onRetry?: (event: RetryEvent) => void;
+  /**
+   * Where defaults are read from (`DATAFOLD_API_KEY`, `DATAFOLD_APIKEY`, `DATAFOLD_HOST`).
+   * Empty values count as unset.
+   * @default process.env where `process` exists, else no variables
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * A product token put before the client's own in `User-Agent`, e.g. `datafold-ci-cli/0.1.0`.
+   * Runtimes that forbid setting `User-Agent` (browsers) drop the header silently.
+   */
+  userAgent?: string;
+}
+
+/** Per-call options of `triggerPrRun`; each overrides the client's option of the same name. */
+export interface TriggerOptions {
+  /** Aborting it stops the call at once, including a back-off wait; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** @default the client's `timeoutMs` */
+  timeoutMs?: number;
+  /** @default the client's `maxRetries` */
+  maxRetries?: number;
+}

@@ -1,0 +1,155 @@
+import { DatafoldConnectionError } from "./errors/datafold-connection-error.js";
+import { DatafoldTimeoutError } from "./errors/datafold-timeout-error.js";
+import { formatDuration } from "./format-duration.js";
+import { redactCause, redactSecret } from "./redact.js";
+import type { RetryEvent } from "./retry-event.js";
+import { backoffDelayMs, retryDelayForResponse } from "./retry-policy.js";
+import type { Runtime } from "./runtime.js";
+
+/** What the resilient fetch needs to know. */
+export interface ResilientFetchSettings {
+  readonly fetch: (request: Request) => Promise<Response>;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  /** Told each attempt's number, and the request it sends, as it starts. */
+  readonly onAttempt?: (attempt: number, request: Request) => void;
+  /** The API key, scrubbed from whatever a failure keeps. */
+  readonly secret: string;
+  readonly runtime: Runtime;
+}
+
+type Outcome = { response: Response } | { failure: "connection" | "timeout"; cause: unknown };
+
+// A Response may not be constructed with a body for these (Fetch standard, "null body status").
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * A `fetch` for openapi-fetch's `createClient` that adds per-attempt timeouts and retries beneath
+ * openapi-fetch's middleware, so middleware sees one logical request (openapi-ts/openapi-typescript
+ * #1122, #2075). Resolves with the last response, its body already read; throws
+ * `DatafoldConnectionError` or `DatafoldTimeoutError` when the last attempt got no response; rejects
+ * with the request signal's reason when the caller aborts, without retrying.
+ */
+export function createResilientFetch(
+  settings: ResilientFetchSettings,
+): (input: Request) => Promise<Response> {
+  return async (input) => {
+    const userSignal = input.signal;
+    userSignal.throwIfAborted();
+    // A Request body can be read once; keep the bytes so every attempt can send them again.
+    const body = input.body ? await input.arrayBuffer() : undefined;
+    const maxAttempts = settings.maxRetries + 1;
+    const { random, now, sleep } = settings.runtime;
+    for (let attempt = 1; ; attempt++) {
+      settings.onAttempt?.(attempt, input);
+      const outcome = await attemptOnce(input, body, userSignal, settings);
+      const retriesSoFar = attempt - 1;
+      const delayMs =
+        attempt >= maxAttempts
+          ? undefined
+          : "response" in outcome
+            ? retryDelayForResponse(outcome.response, retriesSoFar, random, now())
+            : backoffDelayMs(retriesSoFar, random);
+      if (delayMs === undefined) {
+        if ("response" in outcome) return outcome.response;
+        throw failureError(outcome, input, attempt, settings);
+      }
+      settings.onRetry?.({
+        attempt: attempt + 1,
+        maxAttempts,
+        delayMs,
+        ...("response" in outcome
+          ? { reason: "status", status: outcome.response.status }
+          : { reason: outcome.failure }),
+      });
+      await sleep(delayMs, userSignal);
+    }
+  };
+}
+
+async function attemptOnce(
+  input: Request,
+  body: ArrayBuffer | undefined,
+  userSignal: AbortSignal,
+  settings: ResilientFetchSettings,
+): Promise<Outcome> {
+  // A fresh signal per attempt: reusing one that a timeout already aborted would fail every retry
+  // at once (openapi-ts/openapi-typescript #2567, unjs/ofetch #621).
+  const controller = new AbortController();
+  const request = new Request(input, { body: body ?? null, signal: controller.signal });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`No response within ${settings.timeoutMs} ms`, "TimeoutError"));
+  }, settings.timeoutMs);
+  const forwardAbort = () => controller.abort(userSignal.reason);
+  userSignal.addEventListener("abort", forwardAbort, { once: true });
+  try {
+    const response = await raceAbort(settings.fetch(request), controller.signal);
+    // The body is read inside the attempt so the timeout covers it and a connection reset
+    // mid-body is a failed (retryable) attempt, not an exception from openapi-fetch's parser.
+    const bytes = await raceAbort(response.arrayBuffer(), controller.signal);
+    const { status, statusText, headers } = response;
+    return {
+      response: new Response(NULL_BODY_STATUSES.has(status) ? null : bytes, { status, statusText, headers }),
+    };
+  } catch (cause) {
+    if (userSignal.aborted) throw userSignal.reason;
+    return { failure: timedOut ? "timeout" : "connection", cause };
+  } finally {
+    clearTimeout(timer);
+    userSignal.removeEventListener("abort", forwardAbort);
+  }
+}
+
+/** `promise`, or a rejection with `signal.reason` as soon as `signal` aborts: a custom `fetch` may ignore its signal (ky #91). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function failureError(
+  outcome: Extract<Outcome, { failure: string }>,
+  request: Request,
+  attempts: number,
+  settings: ResilientFetchSettings,
+): Error {
+  const where = redactSecret(`${request.method} ${request.url}`, settings.secret);
+  const tries = attempts > 1 ? ` (${attempts} attempts)` : "";
+  if (outcome.failure === "timeout") {
+    const limit = formatDuration(settings.timeoutMs);
+    return new DatafoldTimeoutError(
+      `Datafold did not answer ${where} within ${limit}${tries}; check the base URL and the network, or raise timeoutMs`,
+      { attempts, timeoutMs: settings.timeoutMs },
+    );
+  }
+  const reason = redactSecret(describeCause(outcome.cause), settings.secret);
+  return new DatafoldConnectionError(`The connection to Datafold failed for ${where}${tries}: ${reason}`, {
+    attempts,
+    cause: redactCause(outcome.cause, settings.secret),
+  });
+}
+
+/** "fetch failed: connect ECONNREFUSED 127.0.0.1:9": undici puts the useful part in `cause`. */
+function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current !== undefined && depth < 4; depth++) {
+    if (!(current instanceof Error)) {
+      parts.push(String(current));
+      break;
+    }
+    // Node's happy-eyeballs connect failure is an AggregateError with an empty message.
+    const message =
+      current.message ||
+      (current instanceof AggregateError
+        ? current.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join(", ")
+        : "");
+    if (message) parts.push(message);
+    current = current.cause;
+  }
+  return parts.join(": ") || "unknown network error";
+}

@@ -1,0 +1,179 @@
+import { datafoldApi } from "@datafold-ci/spec";
+import { defaultEnv, type Env, firstSetEnv, readEnv } from "./env.js";
+import { DatafoldInputError } from "./errors/datafold-input-error.js";
+import type { InputIssue } from "./input-issue.js";
+import type { DatafoldClientOptions } from "./options.js";
+import type { RetryEvent } from "./retry-event.js";
+
+/** Where Datafold's API is unless told otherwise: the first `servers` entry of the spec. */
+export const DEFAULT_BASE_URL: string = datafoldApi.servers[0]!.url;
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RETRIES = 2;
+// setTimeout fires at once for delays above 2^31 - 1 ms (Node's TimeoutOverflowWarning, browsers alike).
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** The options after defaults, environment and validation. */
+export interface ClientConfig {
+  /** The key without the `Key ` prefix: what must never leak. */
+  readonly apiKey: string;
+  /** Where the key came from, for messages: `the apiKey option`, `DATAFOLD_API_KEY`, … */
+  readonly apiKeySource: string;
+  /** Normalised: scheme, host, path prefix, no trailing slash. */
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly fetch: (request: Request) => Promise<Response>;
+  /** Request headers, `Authorization` and `User-Agent` included. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly onRetry: ((event: RetryEvent) => void) | undefined;
+}
+
+/**
+ * Applies defaults and the environment to `options` and checks every value.
+ * @throws {DatafoldInputError} listing every bad option, before any request.
+ */
+export function resolveClientConfig(options: DatafoldClientOptions): ClientConfig {
+  const env = options.env ?? defaultEnv();
+  const issues: InputIssue[] = [];
+  const key = resolveApiKey(options, env, issues);
+  const baseUrl = resolveBaseUrl(options, env, issues);
+  issues.push(...checkAttemptOptions(options));
+  for (const name of ["fetch", "onRetry"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function")
+      issues.push({ field: name, message: `must be a function (got ${typeof options[name]})` });
+  }
+  const userAgent = [options.userAgent, `${__PACKAGE_NAME__}/${__PACKAGE_VERSION__}`]
+    .filter(Boolean)
+    .join(" ");
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...options.headers, "User-Agent": userAgent })) {
+    if (!isValidHeader(name, value)) {
+      const field = name === "User-Agent" ? "userAgent" : "headers";
+      issues.push({ field, message: `"${name}" is not a valid HTTP header name and string value` });
+    } else if (!/^(authorization|user-agent)$/i.test(name)) {
+      headers[name] = value;
+    }
+  }
+  if (issues.length > 0) throw new DatafoldInputError(issues, "Datafold client options");
+
+  const userFetch = options.fetch;
+  return {
+    apiKey: key!.value,
+    apiKeySource: key!.source,
+    baseUrl: baseUrl!,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    // Looked up per request, not captured now, so fetch interceptors installed later (msw) apply.
+    fetch: userFetch ? (request) => userFetch(request) : (request) => globalThis.fetch(request),
+    headers: { ...headers, Authorization: `Key ${key!.value}`, "User-Agent": userAgent },
+    onRetry: options.onRetry,
+  };
+}
+
+/** Checks `timeoutMs` and `maxRetries`, as given to the client or to one call. */
+export function checkAttemptOptions(options: { timeoutMs?: unknown; maxRetries?: unknown }): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const { timeoutMs, maxRetries } = options;
+  if (
+    timeoutMs !== undefined &&
+    !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)
+  )
+    issues.push({
+      field: "timeoutMs",
+      message: `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (got ${String(timeoutMs)})`,
+    });
+  if (maxRetries !== undefined && !(Number.isSafeInteger(maxRetries) && (maxRetries as number) >= 0))
+    issues.push({
+      field: "maxRetries",
+      message: `must be a whole number, 0 or more; 0 turns retries off (got ${String(maxRetries)})`,
+    });
+  return issues;
+}
+
+const API_KEY_VARIABLES = ["DATAFOLD_API_KEY", "DATAFOLD_APIKEY"];
+
+function resolveApiKey(
+  options: DatafoldClientOptions,
+  env: Env,
+  issues: InputIssue[],
+): { value: string; source: string } | undefined {
+  const fromEnv = firstSetEnv(env, API_KEY_VARIABLES);
+  const [source, raw]: [string, unknown] =
+    options.apiKey !== undefined
+      ? ["the apiKey option", options.apiKey]
+      : [fromEnv?.name ?? "the environment", fromEnv?.value];
+  if (raw === undefined || (typeof raw === "string" && raw.trim() === "")) {
+    const blank =
+      options.apiKey !== undefined
+        ? ["the apiKey option"]
+        : API_KEY_VARIABLES.filter((name) => readEnv(env, name) !== undefined);
+    issues.push({
+      field: "apiKey",
+      message:
+        "no Datafold API key: pass the apiKey option or set DATAFOLD_API_KEY (legacy name: DATAFOLD_APIKEY)" +
+        (blank.length === 0
+          ? ""
+          : `; ${blank.join(" and ")} ${blank.length > 1 ? "are" : "is"} set but empty (CI systems withhold secrets from some builds, e.g. pull requests from forks)`),
+    });
+    return undefined;
+  }
+  if (typeof raw !== "string") {
+    issues.push({ field: "apiKey", message: `${source} must be a string (got ${typeof raw})` });
+    return undefined;
+  }
+  const value = raw.trim().replace(/^Key\s+/, "");
+  // The message never quotes the value: it is the secret.
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    issues.push({
+      field: "apiKey",
+      message: `the API key from ${source} contains spaces, control or non-ASCII characters, which an HTTP header cannot carry; check how it was copied`,
+    });
+    return undefined;
+  }
+  return { value, source };
+}
+
+function resolveBaseUrl(options: DatafoldClientOptions, env: Env, issues: InputIssue[]): string | undefined {
+  const fromEnv = firstSetEnv(env, ["DATAFOLD_HOST"]);
+  const [source, raw]: [string, unknown] =
+    options.baseUrl !== undefined
+      ? ["the baseUrl option", options.baseUrl]
+      : [fromEnv ? "DATAFOLD_HOST" : "the default", fromEnv?.value ?? DEFAULT_BASE_URL];
+  const fail = (message: string) => {
+    issues.push({ field: "baseUrl", message: `${source} ${message}` });
+    return undefined;
+  };
+  let url: URL;
+  try {
+    url = new URL(String(raw).trim());
+  } catch {
+    return fail(
+      `is not a full URL (got "${String(raw)}"); expected one with a scheme, e.g. ${DEFAULT_BASE_URL}`,
+    );
+  }
+  if (url.username || url.password) return fail("must not contain a user name or password");
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return fail(`must start with https:// (got "${String(raw)}")`);
+  if (url.search || url.hash) return fail(`must not have a query or fragment (got "${String(raw)}")`);
+  if (url.protocol === "http:" && !isLoopback(url.hostname) && options.allowInsecureHttp !== true)
+    return fail(
+      `is plain http:// to ${url.hostname}, which would send the API key unencrypted; use https://, or pass allowInsecureHttp: true if the network is trusted`,
+    );
+  return url.origin + url.pathname.replace(/\/+$/, "");
+}
+
+function isLoopback(hostname: string): boolean {
+  // URL has already normalised IPv4 shorthands ("127.1" → "127.0.0.1") and lower-cased the host.
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+function isValidHeader(name: string, value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  try {
+    new Headers([[name, value]]);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,77 @@
+import type { ApiDescription, JsonSchema, OperationDescription } from "@datafold-ci/spec";
+import { emptyAnswer, type HttpAnswer, jsonAnswer } from "./http-answer.js";
+import { synthesizeValue } from "./synthesize-value.js";
+
+/** The operation the mock does more than echo an example for: it starts runs with increasing ids. */
+export const TRIGGER_OPERATION_ID = "trigger_ci_api_v1_ci__ci_config_id__trigger_post";
+
+/** Statuses that never carry a body. */
+const NO_BODY = new Set([204, 205, 304]);
+
+/**
+ * The answer to a valid request: the operation's lowest 2xx response, with its example, or a value
+ * synthesised from its schema when it has none.
+ */
+export function exampleAnswer(api: ApiDescription, operation: OperationDescription): HttpAnswer {
+  const { status, example, schema } = successResponse(operation);
+  if (NO_BODY.has(status)) return emptyAnswer(status);
+  if (example !== undefined) return jsonAnswer(status, example);
+  return jsonAnswer(status, schema ? synthesizeValue(schema, api.schemas) : null);
+}
+
+/**
+ * The answer to a valid trigger: the success schema with every integer property set to `runId`
+ * (`{"ci_run_id": 7, "run_id": 7}`), or, when `runId` is `null`, every nullable one set to `null`:
+ * Datafold's "accepted, but no run started".
+ */
+export function runAnswer(
+  api: ApiDescription,
+  operation: OperationDescription,
+  runId: number | null,
+): HttpAnswer {
+  const { status, schema } = successResponse(operation);
+  const target = schema && resolve(schema, api);
+  const value: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(target?.properties ?? {})) {
+    if (runId === null && allows(property, api, "null")) value[name] = null;
+    else if (runId !== null && allows(property, api, "integer")) value[name] = runId;
+    else value[name] = synthesizeValue(property, api.schemas);
+  }
+  return jsonAnswer(status, value);
+}
+
+function successResponse(operation: OperationDescription): {
+  status: number;
+  example?: unknown;
+  schema?: JsonSchema;
+} {
+  const codes = Object.keys(operation.responses)
+    .filter((code) => /^2(?:\d\d|XX)$/i.test(code))
+    .sort();
+  const code = codes[0] ?? "default";
+  const response = operation.responses[code];
+  const status = /^2\d\d$/.test(code) ? Number(code) : 200;
+  return {
+    status,
+    ...(response?.example !== undefined && { example: response.example }),
+    ...(response?.schema !== undefined && { schema: response.schema }),
+  };
+}
+
+function resolve(schema: JsonSchema, api: ApiDescription): JsonSchema {
+  let current = schema;
+  for (let hops = 0; current.$ref !== undefined && hops < 32; hops++) {
+    current = api.schemas[current.$ref.replace(/^#\/components\/schemas\//, "")] ?? {};
+  }
+  return current;
+}
+
+function allows(schema: JsonSchema, api: ApiDescription, type: "integer" | "null"): boolean {
+  const target = resolve(schema, api);
+  if (type === "null" && target.nullable === true) return true;
+  const types = Array.isArray(target.type) ? target.type : [target.type];
+  if (types.includes(type)) return true;
+  return [...(target.anyOf ?? []), ...(target.oneOf ?? []), ...(target.allOf ?? [])].some((member) =>
+    allows(member, api, type),
+  );
+}

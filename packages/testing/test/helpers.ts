@@ -1,0 +1,70 @@
+import type { MockDatafold } from "../src/index.js";
+
+/** A body Datafold accepts for "Trigger a PR/MR run". */
+export const validDetails = {
+  pr_number: 7,
+  pr_branch: "feature/login",
+  base_branch: "main",
+  pr_sha: "0f3c2a9",
+  base_sha: "9b1d4e7",
+} as const;
+
+export const triggerPath = (ciConfigId: number | string) => `/api/v1/ci/${ciConfigId}/trigger`;
+
+export interface SendOptions {
+  method?: string;
+  /** Defaults to `Key <the mock's key>`; `null` sends no Authorization header. */
+  authorization?: string | null;
+  /** Defaults to `application/json` when there is a body; `null` sends none. */
+  contentType?: string | null;
+  /** An object is sent as JSON; a string or bytes as they are. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  redirect?: "follow" | "manual" | "error";
+  signal?: AbortSignal;
+}
+
+/** Sends one request to `baseUrl` with the mock's key unless told otherwise. */
+export function send(
+  target: { url?: string; baseUrl?: string; apiKey: string },
+  path: string,
+  options: SendOptions = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers };
+  const authorization = options.authorization === undefined ? `Key ${target.apiKey}` : options.authorization;
+  if (authorization !== null) headers.authorization = authorization;
+  let body: string | Uint8Array | undefined;
+  if (options.body !== undefined)
+    body =
+      typeof options.body === "string" || options.body instanceof Uint8Array
+        ? options.body
+        : JSON.stringify(options.body);
+  const contentType =
+    options.contentType === undefined
+      ? body === undefined
+        ? null
+        : "application/json"
+      : options.contentType;
+  if (contentType !== null) headers["content-type"] = contentType;
+  return fetch(`${target.url ?? target.baseUrl}${path}`, {
+    method: options.method ?? "POST",
+    headers,
+    ...(body !== undefined && { body }),
+    ...(options.redirect && { redirect: options.redirect }),
+    ...(options.signal && { signal: options.signal }),
+  });
+}
+
+/** The `loc` of every 422 detail item. */
+export async function locs(response: Response): Promise<unknown[]> {
+  const json = (await response.json()) as { detail: { loc: unknown[] }[] };
+  return json.detail.map((item) => item.loc);
+}
+
+/** Triggers a run for `ciConfigId` and returns the parsed 200 body. */
+export async function trigger(mock: Pick<MockDatafold, "url" | "apiKey">, ciConfigId = 1): Promise<unknown> {
+  const response = await send(mock, triggerPath(ciConfigId), { body: validDetails });
+  if (response.status !== 200)
+    throw new Error(`trigger answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}

@@ -1,0 +1,30 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+/** A Node.js binary the consumer projects run under. */
+export interface NodeRuntime {
+  readonly major: number;
+  /** Absolute path of the `node` executable. */
+  readonly execPath: string;
+}
+
+const CURRENT_MAJOR = Number(process.versions.node.split(".")[0]);
+
+/**
+ * The majors to run under here: the current Node, plus 22 and 24 fetched as the `node` package from
+ * the npm registry (the only network this machine and CI reach). Node 20 is not fetched: CI's matrix
+ * runs on it, and so does this machine.
+ */
+export const RUNTIME_MAJORS: readonly number[] = [...new Set([CURRENT_MAJOR, 22, 24])];
+
+/** Resolves each major to a binary: this process's for the current major, `npx -y node@<major>` for the others. */
+export async function resolveRuntimes(majors: readonly number[]): Promise<Map<number, NodeRuntime>> {
+  const entries = await Promise.all(
+    majors.map(async (major): Promise<[number, NodeRuntime]> => {
+      if (major === CURRENT_MAJOR) return [major, { major, execPath: process.execPath }];
+      const { stdout } = await promisify(execFile)("npx", ["-y", `node@${major}`, "-p", "process.execPath"]);
+      return [major, { major, execPath: stdout.trim() }];
+    }),
+  );
+  return new Map(entries);
+}
