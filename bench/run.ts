@@ -10,11 +10,11 @@ import type { Results, SuiteResult } from "./lib/report.js";
 import { currentEnvironment, mergeResults, missedGoals, renderMarkdown } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
 import { buildSuite } from "./suites/build.js";
-import { clientOverheadSuite } from "./suites/client-overhead.js";
 import { cliStartSuite } from "./suites/cli-start.js";
-import { soakSuite } from "./suites/soak.js";
+import { clientOverheadSuite } from "./suites/client-overhead.js";
 import { codegenSuite } from "./suites/codegen.js";
 import { footprintSuite } from "./suites/footprint.js";
+import { soakSuite } from "./suites/soak.js";
 
 const SUITES: Suite[] = [
   codegenSuite,

@@ -1,30 +1,17 @@
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { runScript } from "./testing/run-script.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const TYPES = "packages/types/src/generated/datafold-api.ts";
 const RUNTIME = "packages/spec/src/generated/datafold-api.ts";
 
 /** Runs `scripts/generate.ts` against `root`, the way `pnpm generate` does. */
-async function generate(root: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", join(repoRoot, "scripts/generate.ts"), "--root", root, ...args],
-      { cwd: repoRoot },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const generate = (root: string, ...args: string[]) => runScript("generate.ts", ["--root", root, ...args]);
 
 let root: string;
 beforeEach(async () => {

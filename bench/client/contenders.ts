@@ -6,6 +6,8 @@ import { SAMPLE_CI_CONFIG_ID, SAMPLE_DETAILS } from "../lib/sample-trigger.js";
 
 /** One way of sending the trigger request; resolves with the parsed `SubmitCiJob`, rejects on anything else. */
 export interface Contender {
+  key: "fetch" | "openapi-fetch" | "axios" | "ours";
+  /** As the results table names it. */
   name: string;
   call(): Promise<unknown>;
 }
@@ -23,6 +25,7 @@ export async function contenders(baseUrl: string): Promise<Contender[]> {
   const ours = createDatafoldClient({ apiKey: API_KEY, baseUrl });
   return [
     {
+      key: "fetch",
       name: "raw `fetch`",
       async call() {
         const response = await fetch(url, {
@@ -35,6 +38,7 @@ export async function contenders(baseUrl: string): Promise<Contender[]> {
       },
     },
     {
+      key: "openapi-fetch",
       name: "bare openapi-fetch",
       async call() {
         const { data, response } = await bare.POST(TRIGGER, {
@@ -46,12 +50,14 @@ export async function contenders(baseUrl: string): Promise<Contender[]> {
       },
     },
     {
+      key: "axios",
       name: "axios",
       async call() {
         return (await viaAxios.post(url.slice(baseUrl.length), SAMPLE_DETAILS)).data;
       },
     },
     {
+      key: "ours",
       name: "our `triggerPrRun`",
       call: () => ours.triggerPrRun(SAMPLE_CI_CONFIG_ID, SAMPLE_DETAILS),
     },

@@ -83,7 +83,10 @@ export function missedGoals(results: Results): string[] {
   return results.suites.flatMap((suite) =>
     suite.rows
       .filter((r) => r.goal && !r.goal.met)
-      .map((r) => `${suite.title}: ${r.what} (goal ${r.goal!.text})`),
+      .map((r) => {
+        const ratio = r.ratio === undefined ? "" : `, ${r.ratio}× ${r.baseline!.what}`;
+        return `${suite.title}: ${r.what}: ${formatFigure(r.figure)}${ratio} (goal ${r.goal!.text})`;
+      }),
   );
 }
 

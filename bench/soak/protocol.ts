@@ -27,6 +27,8 @@ export interface SoakSettings {
   faultEvery: number;
   /** The client's per-attempt timeout: how long a hung request costs. */
   timeoutMs: number;
+  /** How long to wait after the last call before counting open sockets: longer than keep-alive. */
+  idleSocketWaitMs: number;
 }
 
 /** What the soak client saw. */
@@ -39,6 +41,8 @@ export interface SoakReport {
   unhandledRejections: number;
   /** Process warnings, e.g. MaxListenersExceededWarning from leaked abort listeners. */
   warnings: string[];
+  /** TCP sockets still open once keep-alive has expired: requests that were never torn down. */
+  openSockets: number;
   seconds: number;
   memory: { afterWarmUp: Memory; atEnd: Memory };
 }

@@ -3,10 +3,11 @@
  * `triggerPrRun` calls against the testing kit, a scripted fault before one call in twenty. Only the
  * client lives here, so resident memory is the client's, not the mock's request log.
  */
+import { setTimeout } from "node:timers/promises";
 import type { Fault } from "../../packages/testing/dist/index.js";
 import { loadClient } from "../lib/built-packages.js";
 import { SAMPLE_CI_CONFIG_ID, SAMPLE_DETAILS } from "../lib/sample-trigger.js";
-import type { Memory, SoakSettings, ToBench, ToClient } from "./protocol.js";
+import type { Memory, SoakReport, SoakSettings, ToBench, ToClient } from "./protocol.js";
 
 /** The fault mix, in turn: rate limiting, a server error, a dropped connection, a hang. */
 const FAULTS: Fault[] = [
@@ -95,17 +96,23 @@ const afterWarmUp = await settledMemory();
 const start = performance.now();
 await runCalls(settings.calls, true);
 const seconds = (performance.now() - start) / 1000;
+// Idle keep-alive sockets close after the server's hint (the kit sends Node's default, 5 s); whatever
+// is still open after that belongs to a request nobody is waiting for.
+await setTimeout(settings.idleSocketWaitMs);
+const openSockets = process
+  .getActiveResourcesInfo()
+  .filter((resource) => resource === "TCPSocketWrap").length;
 const atEnd = await settledMemory();
-send({
-  type: "done",
-  report: {
-    outcomes,
-    untyped,
-    faultsRequested,
-    unhandledRejections,
-    warnings,
-    seconds,
-    memory: { afterWarmUp, atEnd },
-  },
-});
-process.disconnect();
+const report: SoakReport = {
+  outcomes,
+  untyped,
+  faultsRequested,
+  unhandledRejections,
+  warnings,
+  openSockets,
+  seconds,
+  memory: { afterWarmUp, atEnd },
+};
+// Exit once the report is out, even if leaked sockets would keep the event loop alive: they are
+// reported, not waited out.
+process.send({ type: "done", report } satisfies ToBench, () => process.exit(0));

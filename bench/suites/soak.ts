@@ -30,6 +30,7 @@ export const soakSuite: Suite = {
         width: 32,
         faultEvery: FAULT_EVERY,
         timeoutMs: 250,
+        idleSocketWaitMs: 6_000,
       };
       progress(`${settings.warmUpCalls} warm-up calls, then ${CALLS} calls, ${settings.width} in flight`);
       const report = await runSoakClient(settings, (fault) => mock.enqueue(fault));
@@ -63,12 +64,19 @@ export const soakSuite: Suite = {
           }),
           row("succeeded", calls(counted("ok")), { baseline: issued }),
           row("surfaced as a typed error", calls(typedErrors), { baseline: issued }),
-          row("scripted faults", calls(report.faultsRequested), { baseline: issued }),
+          row("calls preceded by a scripted fault", calls(report.faultsRequested), { baseline: issued }),
           row(
             "unhandled rejections",
-            { value: report.unhandledRejections, unit: "" },
+            { value: report.unhandledRejections, unit: "rejections" },
             {
               goal: { text: "0", met: report.unhandledRejections === 0 },
+            },
+          ),
+          row(
+            "sockets still open after keep-alive expired",
+            { value: report.openSockets, unit: "sockets" },
+            {
+              goal: { text: "0 (bench's own: a leak)", met: report.openSockets === 0 },
             },
           ),
           row("RSS growth, after GC", mb(rssGrowth), {

@@ -26,7 +26,8 @@ describe("named aliases", () => {
   it("SubmitCiJob is the 200 body, with ids that may be null or absent", () => {
     expectTypeOf<SubmitCiJob>().toEqualTypeOf<Trigger["responses"][200]["content"]["application/json"]>();
     expectTypeOf<SubmitCiJob["ci_run_id"]>().toEqualTypeOf<number | null | undefined>();
-    expectTypeOf<{}>().toExtend<SubmitCiJob>();
+    const empty = {};
+    expectTypeOf(empty).toExtend<SubmitCiJob>();
   });
 
   it("HTTPValidationError is the 422 body and ValidationError its items", () => {
