@@ -25,6 +25,23 @@ const without = (field: keyof typeof validDetails) => {
 };
 const withField = (field: keyof typeof validDetails, value: unknown) => ({ ...validDetails, [field]: value });
 
+/** `text` as UTF-16 bytes, the way a non-UTF-8 client could send JSON. */
+function encodeUtf16(text: string, { bom, bigEndian }: { bom: boolean; bigEndian: boolean }): Uint8Array {
+  const units = (bom ? "\uFEFF" : "") + text;
+  const bytes = new Uint8Array(units.length * 2);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < units.length; i++) view.setUint16(i * 2, units.charCodeAt(i), !bigEndian);
+  return bytes;
+}
+
+function encodeUtf32le(text: string): Uint8Array {
+  const points = [...text].map((c) => c.codePointAt(0)!);
+  const bytes = new Uint8Array(points.length * 4);
+  const view = new DataView(bytes.buffer);
+  points.forEach((point, i) => view.setUint32(i * 4, point, true));
+  return bytes;
+}
+
 const accepted: Row[] = [
   { title: "a valid trigger", request: { body: validDetails }, status: 200 },
   {
@@ -75,6 +92,28 @@ const accepted: Row[] = [
     // Bytes, because fetch labels a string body text/plain.
     title: "a JSON body with no content type at all",
     request: { body: new TextEncoder().encode(JSON.stringify(validDetails)), contentType: null },
+    status: 200,
+  },
+  {
+    title: "a JSON body in UTF-16 with a BOM, which Python's json.loads sniffs and reads",
+    request: { body: encodeUtf16(JSON.stringify(validDetails), { bom: true, bigEndian: false }) },
+    status: 200,
+  },
+  {
+    title: "a JSON body in UTF-16 big-endian without a BOM",
+    request: { body: encodeUtf16(JSON.stringify(validDetails), { bom: false, bigEndian: true }) },
+    status: 200,
+  },
+  {
+    title: "a JSON body in UTF-32 little-endian without a BOM",
+    request: { body: encodeUtf32le(JSON.stringify(validDetails)) },
+    status: 200,
+  },
+  {
+    title: "a JSON body in UTF-8 with a BOM",
+    request: {
+      body: new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(JSON.stringify(validDetails))]),
+    },
     status: 200,
   },
 ];
@@ -233,6 +272,12 @@ const rejected: Row[] = [
     title: "a NaN pr_number, which Python's json reads and FastAPI then fails to echo",
     request: { body: '{"pr_number":NaN,"pr_branch":"f","base_branch":"m","pr_sha":"a","base_sha":"b"}' },
     status: 500,
+  },
+  {
+    title: "a JSON body in UTF-16 with a missing field: validated like any other",
+    request: { body: encodeUtf16(JSON.stringify(without("pr_sha")), { bom: true, bigEndian: false }) },
+    status: 422,
+    detail: [body422("pr_sha", "missing")],
   },
   {
     title: "a JSON body that is not UTF-8",

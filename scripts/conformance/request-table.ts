@@ -1,0 +1,328 @@
+/**
+ * The requests the conformance test sends to both the independent FastAPI app and the testing kit, with
+ * what each must answer. Written from the seed page and FastAPI's documented behaviour, deliberately NOT
+ * derived from packages/spec: an independent check must not share the code it checks.
+ *
+ * `expect` is what FastAPI 0.122–0.131 with pydantic v2 answers (Datafold runs pydantic v2; its FastAPI
+ * version is not public, and the testing kit follows that range: 401 for a missing key, a body without
+ * Content-Type read as JSON), so what the kit must answer. `deviations` list, with the reason, every known
+ * way another FastAPI or pydantic legitimately answers a different status or `loc` list; the stand-in is
+ * whatever the machine has (Debian bookworm: FastAPI 0.92 with pydantic 1.10). The test fails on any other
+ * difference, and on a deviation that changes neither status nor `loc` lists.
+ */
+
+export type Loc = readonly (string | number)[];
+
+/** One 422 item: its `loc`, its pydantic v2 error `type`, and the v1 `type` where v1 answers it too. */
+export type ErrorItem = readonly [loc: Loc, type: string, v1Type?: string];
+
+/** What a server must answer, reduced to what the implementations can share. */
+export interface Answer {
+  readonly status: number;
+  /** A 422's `detail` items, in order. */
+  readonly errors?: readonly ErrorItem[];
+  /** The `detail` string of another error, where the wording is FastAPI's own (not an auth check's). */
+  readonly detail?: string;
+  /** A redirect's `Location` path. */
+  readonly location?: string;
+}
+
+/** A request, spelled out byte for byte. */
+export interface RawRequest {
+  /** @default "POST" */
+  readonly method?: string;
+  /** @default "/api/v1/ci/42/trigger" */
+  readonly path?: string;
+  /** `{key}` is replaced by the servers' API key; `null` sends no header. @default "Key {key}" */
+  readonly authorization?: string | null;
+  /** `null` sends no header. @default "application/json" */
+  readonly contentType?: string | null;
+  /** Raw bytes or text; not sent with GET. @default {@link VALID_BODY} */
+  readonly body?: string | Uint8Array;
+}
+
+/** A known, legitimate way the stand-in answers differently: never a bug in either implementation. */
+export interface Deviation {
+  /**
+   * When it applies: the stand-in runs pydantic 1, or a FastAPI in the range named, or always ("stand-in":
+   * a choice the contract leaves to each implementation).
+   */
+  readonly when: "pydantic v1" | "FastAPI < 0.122" | "FastAPI >= 0.132" | "stand-in";
+  readonly answer: Answer;
+  readonly why: string;
+}
+
+export interface ConformanceCase {
+  readonly name: string;
+  readonly request: RawRequest;
+  readonly expect: Answer;
+  readonly deviations?: readonly Deviation[];
+}
+
+export const PR_FIELDS = ["pr_number", "pr_branch", "base_branch", "pr_sha", "base_sha"] as const;
+
+export const VALID_DETAILS = {
+  pr_number: 7,
+  pr_branch: "feature/x",
+  base_branch: "main",
+  pr_sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
+  base_sha: "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c",
+} as const;
+export const VALID_BODY = JSON.stringify(VALID_DETAILS);
+
+const withFields = (fields: Record<string, unknown>) => JSON.stringify({ ...VALID_DETAILS, ...fields });
+const without = (field: string) =>
+  JSON.stringify(Object.fromEntries(Object.entries(VALID_DETAILS).filter(([name]) => name !== field)));
+/** VALID_BODY with pr_number's value replaced by raw JSON text (7.0, NaN), which JSON.stringify cannot write. */
+const withRawPrNumber = (raw: string) => VALID_BODY.replace('"pr_number":7', `"pr_number":${raw}`);
+
+const OK: Answer = { status: 200 };
+const invalid = (...errors: ErrorItem[]): Answer => ({ status: 422, errors });
+const missing = (...loc: Loc): ErrorItem => [loc, "missing", "value_error.missing"];
+const notADict: ErrorItem = [["body"], "model_attributes_type", "type_error.dict"];
+const badJson = (position: number): ErrorItem => [
+  ["body", position],
+  "json_invalid",
+  "value_error.jsondecode",
+];
+const notAuthenticated = (status: number): Answer => ({ status, detail: "Not authenticated" });
+
+// Reasons shared by several rows.
+const V1_ACCEPTS: Omit<Deviation, "why"> = { when: "pydantic v1", answer: OK };
+const MISSING_KEY: Deviation = {
+  when: "FastAPI < 0.122",
+  answer: notAuthenticated(403),
+  why: "APIKeyHeader answers 403 for a missing header before FastAPI 0.122, 401 since (PR #13786)",
+};
+const MALFORMED_KEY: Deviation = {
+  when: "stand-in",
+  answer: { status: 403 },
+  why: "the `Key ` prefix is checked by Datafold's own code, not FastAPI's; the team contract allows 401 or 403 — the kit answers 401, the stand-in 403 as FastAPI 0.92's security classes do",
+};
+
+const NON_FINITE_V1: Deviation = {
+  when: "pydantic v1",
+  answer: invalid([["body", "pr_number"], "finite_number", "type_error.integer"]),
+  why: "pydantic v1's errors carry no `input`, so the 422 holding a non-finite number serialises",
+};
+
+export const CONFORMANCE_TABLE: readonly ConformanceCase[] = [
+  { name: "a valid trigger", request: {}, expect: OK },
+
+  ...PR_FIELDS.map((field): ConformanceCase => ({
+    name: `${field} missing`,
+    request: { body: without(field) },
+    expect: invalid(missing("body", field)),
+  })),
+
+  {
+    name: 'pr_number "abc"',
+    request: { body: withFields({ pr_number: "abc" }) },
+    expect: invalid([["body", "pr_number"], "int_parsing", "type_error.integer"]),
+  },
+  // Both parse numeric strings in lax mode.
+  { name: 'pr_number "12"', request: { body: withFields({ pr_number: "12" }) }, expect: OK },
+  {
+    name: "pr_number 1.5",
+    request: { body: withFields({ pr_number: 1.5 }) },
+    expect: invalid([["body", "pr_number"], "int_from_float"]),
+    deviations: [
+      { ...V1_ACCEPTS, why: "pydantic v1 truncates floats (int(1.5) == 1); v2 refuses a fractional part" },
+    ],
+  },
+  // A float with no fractional part is an int to both.
+  { name: "pr_number 7.0", request: { body: withRawPrNumber("7.0") }, expect: OK },
+  // Lax mode takes a bool for an int in both (true → 1).
+  { name: "pr_number true", request: { body: withFields({ pr_number: true }) }, expect: OK },
+  {
+    name: "pr_number null",
+    request: { body: withFields({ pr_number: null }) },
+    expect: invalid([["body", "pr_number"], "int_type", "type_error.none.not_allowed"]),
+  },
+  {
+    // Python's json module accepts NaN and Infinity (JavaScript's JSON.parse does not), so they reach validation.
+    name: "pr_number NaN",
+    request: { body: withRawPrNumber("NaN") },
+    // Python's json reads NaN; pydantic v2's error echoes it as `input`, and Starlette's JSONResponse
+    // serialises with allow_nan=False, so FastAPI fails to write its own 422 and answers 500.
+    expect: { status: 500 },
+    deviations: [NON_FINITE_V1],
+  },
+  {
+    name: "pr_number Infinity",
+    request: { body: withRawPrNumber("Infinity") },
+    // Python's json reads Infinity; pydantic v2's error echoes it as `input`, and Starlette's JSONResponse
+    // serialises with allow_nan=False, so FastAPI fails to write its own 422 and answers 500.
+    expect: { status: 500 },
+    deviations: [NON_FINITE_V1],
+  },
+  {
+    // pydantic v2 strips decimal zeros from a numeric string before parsing an int; v1's int("1.0") fails.
+    name: 'pr_number "1.0"',
+    request: { body: withFields({ pr_number: "1.0" }) },
+    expect: OK,
+    deviations: [
+      {
+        when: "pydantic v1",
+        answer: invalid([["body", "pr_number"], "int_parsing", "type_error.integer"]),
+        why: 'pydantic v1 parses with int(), which refuses "1.0"; v2 takes it as 1',
+      },
+    ],
+  },
+
+  {
+    name: "pr_branch 123",
+    request: { body: withFields({ pr_branch: 123 }) },
+    expect: invalid([["body", "pr_branch"], "string_type"]),
+    deviations: [{ ...V1_ACCEPTS, why: "pydantic v1 coerces numbers to str (123 → '123'); v2 refuses them" }],
+  },
+  {
+    name: "pr_branch null",
+    request: { body: withFields({ pr_branch: null }) },
+    expect: invalid([["body", "pr_branch"], "string_type", "type_error.none.not_allowed"]),
+  },
+  // The spec sets no minLength: the server takes "" (our client refuses it before sending).
+  { name: 'pr_branch ""', request: { body: withFields({ pr_branch: "" }) }, expect: OK },
+  { name: "an extra field", request: { body: withFields({ pr_title: "Fix orders" }) }, expect: OK },
+
+  // FastAPI reports where json.loads stopped: ["body", <character offset>].
+  { name: "body not JSON", request: { body: "not json" }, expect: invalid(badJson(0)) },
+  {
+    name: "body truncated JSON",
+    request: { body: '{"pr_number": 7, "pr_branch": ' },
+    expect: invalid(badJson(30)),
+  },
+  {
+    name: "body JSON with a trailing comma",
+    request: { body: '{"pr_number": 7,}' },
+    expect: invalid(badJson(16)),
+  },
+  {
+    // json.loads raises UnicodeDecodeError, not JSONDecodeError: FastAPI's catch-all answers 400.
+    name: "body not UTF-8",
+    request: { body: Uint8Array.from([...Buffer.from(VALID_BODY.slice(0, -2)), 0xff, ...Buffer.from('"}')]) },
+    expect: { status: 400, detail: "There was an error parsing the body" },
+  },
+  {
+    // Python's json.loads detects UTF-16 and UTF-32 in bytes (RFC 4627's rule), on every FastAPI.
+    name: "body JSON in UTF-16",
+    request: { body: Uint8Array.from(Buffer.from(VALID_BODY, "utf16le")) },
+    expect: OK,
+  },
+  { name: "empty body", request: { body: "" }, expect: invalid(missing("body")) },
+  { name: "body JSON null", request: { body: "null" }, expect: invalid(missing("body")) },
+  {
+    name: "body JSON array []",
+    request: { body: "[]" },
+    expect: invalid(notADict),
+    deviations: [
+      {
+        when: "pydantic v1",
+        answer: invalid(...PR_FIELDS.map((field) => missing("body", field))),
+        why: "pydantic v1 converts a non-dict with dict(value): dict([]) == {}, so each field is missing; v2 refuses the array",
+      },
+    ],
+  },
+  { name: "body JSON array [1, 2]", request: { body: "[1, 2]" }, expect: invalid(notADict) },
+  { name: 'body JSON string "x"', request: { body: '"x"' }, expect: invalid(notADict) },
+
+  {
+    name: "content-type application/json; charset=utf-8",
+    request: { contentType: "application/json; charset=utf-8" },
+    expect: OK,
+  },
+  {
+    name: "content-type application/vnd.api+json",
+    request: { contentType: "application/vnd.api+json" },
+    expect: OK,
+  },
+  // Not JSON by its content type: the raw bytes reach validation.
+  { name: "content-type text/plain", request: { contentType: "text/plain" }, expect: invalid(notADict) },
+  {
+    name: "no content-type",
+    request: { contentType: null },
+    expect: OK,
+    deviations: [
+      {
+        when: "FastAPI >= 0.132",
+        answer: invalid(notADict),
+        why: "FastAPI 0.132's strict_content_type (PR #14978) stops reading a body without Content-Type as JSON",
+      },
+    ],
+  },
+
+  {
+    name: 'path ci_config_id "abc"',
+    request: { path: "/api/v1/ci/abc/trigger" },
+    expect: invalid([["path", "ci_config_id"], "int_parsing", "type_error.integer"]),
+  },
+  {
+    name: 'path ci_config_id "abc" and body {}',
+    request: { path: "/api/v1/ci/abc/trigger", body: "{}" },
+    expect: invalid(
+      [["path", "ci_config_id"], "int_parsing", "type_error.integer"],
+      ...PR_FIELDS.map((field) => missing("body", field)),
+    ),
+  },
+  // The spec sets no minimum.
+  { name: "path ci_config_id -1", request: { path: "/api/v1/ci/-1/trigger" }, expect: OK },
+  {
+    name: "unknown route",
+    request: { path: "/api/v1/ci/42/nope" },
+    expect: { status: 404, detail: "Not Found" },
+  },
+  {
+    name: "wrong method (GET)",
+    request: { method: "GET" },
+    expect: { status: 405, detail: "Method Not Allowed" },
+  },
+  {
+    // Starlette's redirect_slashes; 307 keeps the method and body.
+    name: "trailing slash",
+    request: { path: "/api/v1/ci/42/trigger/" },
+    expect: { status: 307, location: "/api/v1/ci/42/trigger" },
+  },
+
+  {
+    name: "auth missing",
+    request: { authorization: null },
+    expect: notAuthenticated(401),
+    deviations: [MISSING_KEY],
+  },
+  {
+    name: "auth malformed (Bearer)",
+    request: { authorization: "Bearer {key}" },
+    expect: { status: 401 },
+    deviations: [MALFORMED_KEY],
+  },
+  {
+    name: "auth malformed (the bare key, no scheme)",
+    request: { authorization: "{key}" },
+    expect: { status: 401 },
+    deviations: [MALFORMED_KEY],
+  },
+  { name: "auth wrong key", request: { authorization: "Key wrong-key" }, expect: { status: 403 } },
+  {
+    // FastAPI runs the route's dependencies (auth) before it validates parameters and body...
+    name: "auth missing and body {}",
+    request: { authorization: null, body: "{}" },
+    expect: notAuthenticated(401),
+    deviations: [MISSING_KEY],
+  },
+  {
+    name: "auth wrong key and body {}",
+    request: { authorization: "Key wrong-key", body: "{}" },
+    expect: { status: 403 },
+  },
+  {
+    name: 'auth wrong key and path "abc"',
+    request: { authorization: "Key wrong-key", path: "/api/v1/ci/abc/trigger" },
+    expect: { status: 403 },
+  },
+  {
+    // ...but parses a JSON body before any dependency runs.
+    name: "auth missing and body not JSON",
+    request: { authorization: null, body: "{" },
+    expect: invalid(badJson(1)),
+  },
+];
