@@ -5,7 +5,6 @@ import {
   createDatafoldClient,
   type DatafoldClient,
   DEFAULT_BASE_URL,
-  type InputIssue,
   isDatafoldInputError,
   type SubmitCiJob,
 } from "@datafold-ci/client";
@@ -78,6 +77,13 @@ export async function runTrigger(
   if (timeout.ok && retries.ok)
     out.debug(`Each attempt may take ${timeout.value} s; at most ${retries.value + 1} attempts.`);
   const captured: CapturedRequest[] = [];
+  // The client is given a fetch only to capture (--dry-run), trace (--debug) or honour an embedder's;
+  // otherwise it uses the platform's.
+  const fetch = dryRun
+    ? captureInto(captured)
+    : options.fetch || out.debugEnabled
+      ? tracing(options.fetch ?? globalThis.fetch, out)
+      : undefined;
   let client: DatafoldClient | undefined;
   try {
     client = createDatafoldClient({
@@ -86,15 +92,25 @@ export async function runTrigger(
       ...(timeout.ok ? { timeoutMs: Math.round(timeout.value * 1000) } : {}),
       ...(retries.ok ? { maxRetries: retries.value } : {}),
       allowInsecureHttp: given("allow-insecure-http"),
+      // The client's messages name these as a CLI user knows them.
+      sources: {
+        baseUrl: `--host (from ${describeSource(host.source)})`,
+        allowInsecureHttp: "--allow-insecure-http",
+      },
       userAgent: `datafold-ci-cli/${__PACKAGE_VERSION__}`,
-      fetch: dryRun ? captureInto(captured) : tracing(options.fetch ?? globalThis.fetch, out),
+      ...(fetch && { fetch }),
       onRetry: (event) => out.info(describeRetry(event, timeoutSeconds)),
     });
   } catch (error) {
     if (!isDatafoldInputError(error)) throw error;
     for (const issue of error.issues) {
-      const message = explainOptionIssue(issue, host, apiKeyVariable !== undefined);
-      if (message !== undefined) problems.push(message);
+      // A missing key is already reported above, with the CLI's advice (the key is never read from a flag).
+      if (issue.field === "apiKey" && apiKeyVariable === undefined) continue;
+      problems.push(
+        issue.field === "baseUrl" || issue.field === "apiKey"
+          ? issue.message
+          : `${issue.field}: ${issue.message}`,
+      );
     }
   }
   if (problems.length > 0 || client === undefined) {
@@ -195,16 +211,6 @@ function missingApiKey(env: Readonly<Record<string, string | undefined>>): strin
   );
 }
 
-// The client names its own options; a CLI user knows flags and variables.
-function explainOptionIssue(issue: InputIssue, host: SourcedValue, haveKey: boolean): string | undefined {
-  if (issue.field === "apiKey") return haveKey ? issue.message : undefined;
-  if (issue.field === "baseUrl")
-    return `--host (from ${describeSource(host.source)}) ${issue.message
-      .replace(/^(the baseUrl option|DATAFOLD_HOST|the default) /, "")
-      .replace("pass allowInsecureHttp: true", "pass --allow-insecure-http")}`;
-  return `${issue.field}: ${issue.message}`;
-}
-
 function captureInto(captured: CapturedRequest[]): typeof globalThis.fetch {
   return async (input, init) => {
     const request = new Request(input, init);
@@ -229,11 +235,13 @@ function captureInto(captured: CapturedRequest[]): typeof globalThis.fetch {
 function tracing(fetch: typeof globalThis.fetch, out: Output): typeof globalThis.fetch {
   if (!out.debugEnabled) return fetch;
   return async (input, init) => {
-    const request = new Request(input, init);
+    // Logged from the client's own Request, which goes on as it is: a copy's signal would follow the
+    // original's through a link only the copy holds, so a timeout could miss the socket (nodejs/undici#4068).
+    const request = input instanceof Request ? input : new Request(input, init);
     const started = performance.now();
     out.debug(`→ ${request.method} ${request.url}`);
     try {
-      const response = await fetch(request);
+      const response = await fetch(input, init);
       out.debug(`← ${response.status} in ${Math.round(performance.now() - started)} ms`);
       return response;
     } catch (error) {

@@ -148,6 +148,19 @@ describe("bad input: exit 2, the flag named, where the value came from, nothing 
     expect(run.requests).toEqual([]);
   });
 
+  it("names a bad DATAFOLD_HOST as the --host it stands for, and suggests the flag that allows http", async () => {
+    const run = await runInProcess(["trigger", ...PR_FLAGS], {
+      ...IN_PROCESS_ENV,
+      DATAFOLD_HOST: "http://datafold.corp.example",
+    });
+    expect(run.code).toBe(ExitCode.Usage);
+    expect(run.stderr).toContain(
+      "--host (from DATAFOLD_HOST) is plain http:// to datafold.corp.example, which would send the API key unencrypted; use https://, or pass --allow-insecure-http if the network is trusted",
+    );
+    expect(run.stderr).not.toMatch(/baseUrl|allowInsecureHttp/);
+    expect(run.requests).toEqual([]);
+  });
+
   it("reports every problem at once", async () => {
     const run = await runInProcess(["trigger", "--pr-num=x", "--pr-sha=y", "--timeout=-1"], {
       DATAFOLD_HOST: "nope",

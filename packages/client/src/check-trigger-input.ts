@@ -4,7 +4,7 @@ import {
   findOperation,
   type JsonSchema,
   type ValidationIssue,
-  validate,
+  validateStrict,
 } from "@datafold-ci/spec";
 import type { InputIssue } from "./input-issue.js";
 import { isRecord } from "./is-record.js";
@@ -26,7 +26,6 @@ export type TriggerInputCheck = (ciConfigId: unknown, details: unknown) => Input
  */
 export function createTriggerInputCheck(api: ApiDescription): TriggerInputCheck {
   const operation = findOperation(api, TRIGGER_OPERATION_ID);
-  const options = { mode: "strict", schemas: api.schemas } as const;
   const pathParameters = operation.parameters.filter((parameter) => parameter.in === "path");
   const body = operation.requestBody;
   const bodySchema = body ? resolve(body.schema, api) : {};
@@ -49,11 +48,11 @@ export function createTriggerInputCheck(api: ApiDescription): TriggerInputCheck 
         if (required) found.push({ type: "missing", loc, msg: "Field required", input: path });
         continue;
       }
-      found.push(...validate(schema, path[name], loc, options).issues);
+      found.push(...validateStrict(schema, path[name], loc, api.schemas));
       fields.push([schema, path[name], loc]);
     }
     if (body) {
-      found.push(...validate(body.schema, details, ["body"], options).issues);
+      found.push(...validateStrict(body.schema, details, ["body"], api.schemas));
       if (isRecord(details)) {
         for (const [name, schema] of Object.entries(properties))
           fields.push([resolve(schema, api), details[name], ["body", name]]);

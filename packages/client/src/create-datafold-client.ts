@@ -4,7 +4,7 @@ import type { DatafoldClientOptions, TriggerOptions } from "./options.js";
 import { resolveClientConfig } from "./resolve-config.js";
 import { createResilientFetch, type ResilientFetchSettings } from "./resilient-fetch.js";
 import { defaultRuntime, type Runtime } from "./runtime.js";
-import { triggerPrRun } from "./trigger-pr-run.js";
+import { type TriggerContext, triggerPrRun } from "./trigger-pr-run.js";
 
 // The CJS build loads openapi-fetch's CJS file, whose function is `exports.default`; esbuild, like
 // Node, makes a default import of CommonJS the whole `module.exports`. Unwrap it there.
@@ -74,7 +74,15 @@ export function createDatafoldClientWithRuntime(
     headers: config.headers,
     fetch: resilientFetch({}),
   });
-  const context = { api, config, runtime, resilientFetch };
+  // Middleware is promised a real Request; once any is registered, triggerPrRun lets openapi-fetch
+  // build one rather than send a PlainRequest (ejecting it later does not switch back: simpler).
+  let middleware = false;
+  const use = api.use;
+  api.use = (...list) => {
+    middleware ||= list.some(Boolean);
+    use(...list);
+  };
+  const context: TriggerContext = { api, config, runtime, resilientFetch, plainRequests: () => !middleware };
   return {
     api,
     baseUrl: config.baseUrl,

@@ -62,6 +62,36 @@ export interface DatafoldClientOptions {
    * Runtimes that forbid setting `User-Agent` (browsers) drop the header silently.
    */
   userAgent?: string;
+  /**
+   * What error messages call the options above, for tools whose users never see them: a CLI's
+   * flags, an action's inputs. Each is used verbatim, in place of the client's own wording.
+   *
+   * @example
+   * createDatafoldClient({
+   *   baseUrl: flags.host,
+   *   allowInsecureHttp: flags.allowInsecureHttp,
+   *   sources: { baseUrl: "--host (from flag --host)", allowInsecureHttp: "--allow-insecure-http" },
+   * });
+   * // Invalid Datafold client options: baseUrl: --host (from flag --host) is not a full URL (got "app.datafold.com"); …
+   */
+  sources?: {
+    /**
+     * Where an `apiKey` option's value came from, and where to give one when none is found.
+     * A key read from the environment is still named by its variable.
+     * @default "the apiKey option"
+     */
+    apiKey?: string;
+    /**
+     * Where a `baseUrl` option's value came from.
+     * @default "the baseUrl option"
+     */
+    baseUrl?: string;
+    /**
+     * How to allow plain `http://`, as a message suggests it.
+     * @default "allowInsecureHttp: true"
+     */
+    allowInsecureHttp?: string;
+  };
 }
 
 /** Per-call options of `triggerPrRun`; each overrides the client's option of the same name. */

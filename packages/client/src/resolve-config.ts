@@ -23,7 +23,8 @@ export interface ClientConfig {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly maxRetries: number;
-  readonly fetch: (request: Request) => Promise<Response>;
+  /** The caller's `fetch`; `undefined` for the platform's, looked up per attempt. */
+  readonly fetch: typeof globalThis.fetch | undefined;
   /** Request headers, `Authorization` and `User-Agent` included. */
   readonly headers: Readonly<Record<string, string>>;
   readonly onRetry: ((event: RetryEvent) => void) | undefined;
@@ -43,6 +44,10 @@ export function resolveClientConfig(options: DatafoldClientOptions): ClientConfi
     if (options[name] !== undefined && typeof options[name] !== "function")
       issues.push({ field: name, message: `must be a function (got ${typeof options[name]})` });
   }
+  for (const [name, value] of Object.entries(options.sources ?? {})) {
+    if (value !== undefined && typeof value !== "string")
+      issues.push({ field: `sources.${name}`, message: `must be a string (got ${typeof value})` });
+  }
   const userAgent = [options.userAgent, `${__PACKAGE_NAME__}/${__PACKAGE_VERSION__}`]
     .filter(Boolean)
     .join(" ");
@@ -57,15 +62,13 @@ export function resolveClientConfig(options: DatafoldClientOptions): ClientConfi
   }
   if (issues.length > 0) throw new DatafoldInputError(issues, "Datafold client options");
 
-  const userFetch = options.fetch;
   return {
     apiKey: key!.value,
     apiKeySource: key!.source,
     baseUrl: baseUrl!,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
-    // Looked up per request, not captured now, so fetch interceptors installed later (msw) apply.
-    fetch: userFetch ? (request) => userFetch(request) : (request) => globalThis.fetch(request),
+    fetch: options.fetch,
     headers: { ...headers, Authorization: `Key ${key!.value}`, "User-Agent": userAgent },
     onRetry: options.onRetry,
   };
@@ -99,19 +102,20 @@ function resolveApiKey(
   issues: InputIssue[],
 ): { value: string; source: string } | undefined {
   const fromEnv = firstSetEnv(env, API_KEY_VARIABLES);
+  const option = options.sources?.apiKey ?? "the apiKey option";
   const [source, raw]: [string, unknown] =
     options.apiKey !== undefined
-      ? ["the apiKey option", options.apiKey]
+      ? [option, options.apiKey]
       : [fromEnv?.name ?? "the environment", fromEnv?.value];
   if (raw === undefined || (typeof raw === "string" && raw.trim() === "")) {
     const blank =
       options.apiKey !== undefined
-        ? ["the apiKey option"]
+        ? [option]
         : API_KEY_VARIABLES.filter((name) => readEnv(env, name) !== undefined);
     issues.push({
       field: "apiKey",
       message:
-        "no Datafold API key: pass the apiKey option or set DATAFOLD_API_KEY (legacy name: DATAFOLD_APIKEY)" +
+        `no Datafold API key: pass ${option} or set DATAFOLD_API_KEY (legacy name: DATAFOLD_APIKEY)` +
         (blank.length === 0
           ? ""
           : `; ${blank.join(" and ")} ${blank.length > 1 ? "are" : "is"} set but empty (CI systems withhold secrets from some builds, e.g. pull requests from forks)`),
@@ -138,7 +142,7 @@ function resolveBaseUrl(options: DatafoldClientOptions, env: Env, issues: InputI
   const fromEnv = firstSetEnv(env, ["DATAFOLD_HOST"]);
   const [source, raw]: [string, unknown] =
     options.baseUrl !== undefined
-      ? ["the baseUrl option", options.baseUrl]
+      ? [options.sources?.baseUrl ?? "the baseUrl option", options.baseUrl]
       : [fromEnv ? "DATAFOLD_HOST" : "the default", fromEnv?.value ?? DEFAULT_BASE_URL];
   const fail = (message: string) => {
     issues.push({ field: "baseUrl", message: `${source} ${message}` });
@@ -158,7 +162,7 @@ function resolveBaseUrl(options: DatafoldClientOptions, env: Env, issues: InputI
   if (url.search || url.hash) return fail(`must not have a query or fragment (got "${String(raw)}")`);
   if (url.protocol === "http:" && !isLoopback(url.hostname) && options.allowInsecureHttp !== true)
     return fail(
-      `is plain http:// to ${url.hostname}, which would send the API key unencrypted; use https://, or pass allowInsecureHttp: true if the network is trusted`,
+      `is plain http:// to ${url.hostname}, which would send the API key unencrypted; use https://, or pass ${options.sources?.allowInsecureHttp ?? "allowInsecureHttp: true"} if the network is trusted`,
     );
   return url.origin + url.pathname.replace(/\/+$/, "");
 }

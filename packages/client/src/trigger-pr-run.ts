@@ -1,4 +1,4 @@
-import { datafoldApi, findOperation, validate } from "@datafold-ci/spec";
+import { datafoldApi, findOperation, validateStrict } from "@datafold-ci/spec";
 import type { APIPrDetails, paths, SubmitCiJob } from "@datafold-ci/types";
 import type { Client } from "openapi-fetch";
 import { apiErrorFromResponse } from "./api-error-from-response.js";
@@ -7,6 +7,7 @@ import { checkTriggerInput, TRIGGER_OPERATION_ID } from "./check-trigger-input.j
 import { DatafoldInputError } from "./errors/datafold-input-error.js";
 import { DatafoldInvalidResponseError } from "./errors/datafold-invalid-response-error.js";
 import type { TriggerOptions } from "./options.js";
+import { PlainRequest } from "./plain-request.js";
 import { redactCause, redactSecret } from "./redact.js";
 import { checkAttemptOptions, type ClientConfig } from "./resolve-config.js";
 import type { ResilientFetchSettings } from "./resilient-fetch.js";
@@ -21,7 +22,9 @@ export interface TriggerContext {
   readonly runtime: Runtime;
   readonly resilientFetch: (
     overrides: Partial<ResilientFetchSettings>,
-  ) => (request: Request) => Promise<Response>;
+  ) => (request: Request | PlainRequest) => Promise<Response>;
+  /** Whether the call may send a {@link PlainRequest}: no middleware wants a real one. */
+  readonly plainRequests: () => boolean;
 }
 
 /** `DatafoldClient.triggerPrRun`: validate, send with retries, turn every failure into a thrown error. */
@@ -52,6 +55,8 @@ export async function triggerPrRun(
       },
     }),
     ...(options.signal && { signal: options.signal }),
+    // openapi-fetch only calls `new Request(url, init)` and reads `method`; our fetch takes it from there.
+    ...(context.plainRequests() && { Request: PlainRequest as unknown as typeof Request }),
   });
   const { status } = response;
   const secret = config.apiKey;
@@ -88,9 +93,7 @@ export async function triggerPrRun(
     throw invalid(`a body that is not JSON ("${bodyExcerpt(data).slice(0, 60)}")${notApi}`, cause);
   }
   const schema = operation.responses[String(status)]?.schema;
-  const problems = schema
-    ? validate(schema, job, [], { mode: "strict", schemas: datafoldApi.schemas }).issues
-    : [];
+  const problems = schema ? validateStrict(schema, job, [], datafoldApi.schemas) : [];
   if (problems.length > 0) {
     const listed = problems.map((p) => `${p.loc.join(".") || "body"}: ${p.msg}`).join("; ");
     throw invalid(`a body of the wrong shape (${listed})`);

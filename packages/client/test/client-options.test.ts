@@ -5,9 +5,9 @@ import {
   DEFAULT_BASE_URL,
   type DatafoldClientOptions,
 } from "../src/index.js";
-import { details } from "./helpers/client.js";
+import { details, testClient } from "./helpers/client.js";
 import { json, scriptedFetch } from "./helpers/fake-fetch.js";
-import { testKey, thrownBy } from "./helpers/secrets.js";
+import { rejectionOf, testKey, thrownBy } from "./helpers/secrets.js";
 
 const ok = () => scriptedFetch(json(200, { ci_run_id: 1, run_id: 1 }));
 
@@ -219,5 +219,60 @@ describe("other options", () => {
       },
     );
     expect(createDatafoldClient({ apiKey, env }).baseUrl).toBe(DEFAULT_BASE_URL);
+  });
+});
+
+describe("sources: what messages call each option", () => {
+  const apiKey = "unused-key-for-source-tests";
+
+  it("names a bad base URL as the caller says, verbatim", () => {
+    const error = inputError({
+      apiKey,
+      baseUrl: "app.datafold.com",
+      sources: { baseUrl: "--host (from flag --host)" },
+    });
+    expect(error.issues).toEqual([
+      {
+        field: "baseUrl",
+        message: `--host (from flag --host) is not a full URL (got "app.datafold.com"); expected one with a scheme, e.g. ${DEFAULT_BASE_URL}`,
+      },
+    ]);
+  });
+
+  it("suggests the caller's way to allow plain http://", () => {
+    const error = inputError({
+      apiKey,
+      baseUrl: "http://datafold.example",
+      sources: { baseUrl: "--host (from DATAFOLD_HOST)", allowInsecureHttp: "--allow-insecure-http" },
+    });
+    expect(error.message).toMatch(
+      /--host \(from DATAFOLD_HOST\) is plain http:\/\/ to datafold\.example, .*or pass --allow-insecure-http if the network is trusted$/,
+    );
+    expect(error.message).not.toMatch(/allowInsecureHttp|baseUrl option/);
+  });
+
+  it("names the caller's way to give the key, when none is found, when it is empty, and when it is refused", async () => {
+    const sources = { apiKey: "the api-key input" };
+    expect(inputError({ sources }).message).toMatch(
+      /no Datafold API key: pass the api-key input or set DATAFOLD_API_KEY \(legacy name: DATAFOLD_APIKEY\)$/,
+    );
+    expect(inputError({ apiKey: " ", sources }).message).toMatch(/the api-key input is set but empty/);
+    const refused = await rejectionOf(
+      testClient({ sources, fetch: scriptedFetch(json(401, { detail: "Invalid API key" })) }).triggerPrRun(
+        7,
+        details,
+      ),
+    );
+    expect(refused.message).toMatch(/refused the API key from the api-key input \(HTTP 401/);
+  });
+
+  it("still names a key read from the environment by its variable", () => {
+    const error = inputError({ env: { DATAFOLD_APIKEY: "bad key" }, sources: { apiKey: "--api-key" } });
+    expect(error.message).toMatch(/the API key from DATAFOLD_APIKEY contains spaces/);
+  });
+
+  it("refuses a source that is not a string", () => {
+    const error = inputError({ apiKey, sources: { baseUrl: 3 as unknown as string } });
+    expect(error.issues).toEqual([{ field: "sources.baseUrl", message: "must be a string (got number)" }]);
   });
 });

@@ -64,6 +64,7 @@ describe("public types", () => {
       onRetry?: (event: RetryEvent) => void;
       env?: Readonly<Record<string, string | undefined>>;
       userAgent?: string;
+      sources?: { apiKey?: string; baseUrl?: string; allowInsecureHttp?: string };
     }>();
     expectTypeOf<TriggerOptions>().toEqualTypeOf<{
       signal?: AbortSignal;

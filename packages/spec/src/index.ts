@@ -7,4 +7,5 @@ export type * from "./api-description.js";
 export { datafoldApi } from "./generated/datafold-api.js";
 export { findOperation } from "./find-operation.js";
 export { validate } from "./validate.js";
+export { validateStrict } from "./validate-strict.js";
 export type { ValidateOptions, ValidationIssue, ValidationResult } from "./validate.js";

@@ -1,4 +1,12 @@
 import type { JsonSchema, JsonSchemaType } from "./api-description.js";
+import {
+  type CheckContext,
+  type CheckExtension,
+  CORE,
+  check,
+  checkNumber,
+  type Loc,
+} from "./validate-strict.js";
 
 /**
  * One validation failure, in the shape FastAPI puts in a 422 `detail` array (pydantic v2 wording):
@@ -58,91 +66,72 @@ export function validate(
   options: ValidateOptions,
 ): ValidationResult {
   const issues: ValidationIssue[] = [];
-  const context: Context = {
-    mode: options.mode ?? "lax",
+  const context: CheckContext = {
     fromAttributes: options.fromAttributes ?? false,
     schemas: options.schemas,
+    extension: options.mode === "strict" ? strictExtension : laxExtension,
   };
   const coerced = check(schema, value, loc, context, issues);
   return { value: coerced, issues };
 }
 
-interface Context {
-  readonly mode: "lax" | "strict";
-  readonly fromAttributes: boolean;
-  readonly schemas: Readonly<Record<string, JsonSchema>>;
+/** Everything beyond validateStrict's core, in one mode: the rest of JSON Schema, and lax reading. */
+function extension(lax: boolean): CheckExtension {
+  return {
+    check(schema, value, loc, ctx, out, componentName) {
+      if (schema.allOf) {
+        let current = value;
+        for (const part of schema.allOf) current = check(part, current, loc, ctx, out, componentName);
+        return current;
+      }
+      if (schema.anyOf ?? schema.oneOf) return CORE;
+      if (schema.nullable === true && value === null) return null;
+      if (schema.const !== undefined) {
+        if (!deepEqual(schema.const, value))
+          out.push(choiceIssue("literal_error", [schema.const], value, loc));
+        return value;
+      }
+      if (schema.enum) {
+        // pydantic emits Enum classes as named components and Literal[...] inline; their errors differ.
+        if (!schema.enum.some((allowed) => deepEqual(allowed, value)))
+          out.push(choiceIssue(componentName ? "enum" : "literal_error", schema.enum, value, loc));
+        return value;
+      }
+      const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+      if (types.length > 1)
+        return check({ anyOf: types.map((type) => ({ ...schema, type })) }, value, loc, ctx, out);
+      switch (types[0] as JsonSchemaType | undefined) {
+        case "array":
+          return checkArray(schema, value, loc, ctx, out);
+        case "string":
+          if (typeof value === "string") checkStringBounds(schema, value, loc, out);
+          return CORE;
+        case "integer":
+          return checkNumberBounds(schema, value, loc, out, true, lax);
+        case "number":
+          return checkNumberBounds(schema, value, loc, out, false, lax);
+        case "boolean":
+          return lax ? checkLaxBoolean(value, loc, out) : CORE;
+        default:
+          return CORE;
+      }
+    },
+    exactMember(members, value, loc, ctx) {
+      if (!lax) return undefined;
+      // pydantic's "smart" unions: an exact-type match wins over a lax coercion, so "12" stays a
+      // string in `int | str` even though it would also parse as an integer.
+      for (const member of members) {
+        const issues: ValidationIssue[] = [];
+        const coerced = check(member, value, loc, { ...ctx, extension: strictExtension }, issues);
+        if (issues.length === 0) return { value: coerced };
+      }
+      return undefined;
+    },
+  };
 }
 
-type Loc = readonly (string | number)[];
-
-const COMPONENT_PREFIX = /^#\/components\/schemas\//;
-
-/** `componentName` is set when `schema` was reached through a `$ref`: the model or enum class name. */
-function check(
-  schema: JsonSchema,
-  value: unknown,
-  loc: Loc,
-  ctx: Context,
-  out: ValidationIssue[],
-  componentName?: string,
-): unknown {
-  if (schema.$ref !== undefined) {
-    const name = schema.$ref.replace(COMPONENT_PREFIX, "");
-    const target = ctx.schemas[name];
-    if (!target) throw new Error(`Unresolvable $ref ${schema.$ref}`);
-    return check(target, value, loc, ctx, out, name);
-  }
-  if (schema.allOf) {
-    let current = value;
-    for (const part of schema.allOf) current = check(part, current, loc, ctx, out, componentName);
-    return current;
-  }
-  const union = schema.anyOf ?? schema.oneOf;
-  if (union) return checkUnion(union, value, loc, ctx, out);
-  if (schema.nullable === true && value === null) return null;
-
-  if (schema.const !== undefined) {
-    if (!deepEqual(schema.const, value)) out.push(choiceIssue("literal_error", [schema.const], value, loc));
-    return value;
-  }
-  if (schema.enum) {
-    // pydantic emits Enum classes as named components and Literal[...] inline; their errors differ.
-    if (!schema.enum.some((allowed) => deepEqual(allowed, value)))
-      out.push(choiceIssue(componentName ? "enum" : "literal_error", schema.enum, value, loc));
-    return value;
-  }
-
-  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (types.length > 1) {
-    return checkUnion(
-      types.map((type) => ({ ...schema, type })),
-      value,
-      loc,
-      ctx,
-      out,
-    );
-  }
-  switch (types[0] as JsonSchemaType | undefined) {
-    case undefined:
-      // No `type`: an object schema if it lists properties, otherwise anything goes.
-      return schema.properties ? checkObject(schema, value, loc, ctx, out, componentName) : value;
-    case "object":
-      return checkObject(schema, value, loc, ctx, out, componentName);
-    case "array":
-      return checkArray(schema, value, loc, ctx, out);
-    case "string":
-      return checkString(schema, value, loc, out);
-    case "integer":
-      return checkNumber(schema, value, loc, ctx, out, true);
-    case "number":
-      return checkNumber(schema, value, loc, ctx, out, false);
-    case "boolean":
-      return checkBoolean(value, loc, ctx, out);
-    case "null":
-      if (value !== null) out.push({ type: "none_required", loc, msg: "Input should be None", input: value });
-      return value;
-  }
-}
+const laxExtension = /* @__PURE__ */ extension(true);
+const strictExtension = /* @__PURE__ */ extension(false);
 
 function choiceIssue(type: string, allowed: readonly unknown[], value: unknown, loc: Loc): ValidationIssue {
   const expected = allowed.map(pythonRepr);
@@ -151,146 +140,11 @@ function choiceIssue(type: string, allowed: readonly unknown[], value: unknown, 
   return { type, loc, msg: `Input should be ${list}`, input: value, ctx: { expected: list } };
 }
 
-function checkUnion(
-  members: readonly JsonSchema[],
-  value: unknown,
-  loc: Loc,
-  ctx: Context,
-  out: ValidationIssue[],
-): unknown {
-  // pydantic treats `anyOf: [X, null]` as Optional[X]: null passes, anything else is reported as X.
-  const nonNull = members.filter((m) => m.type !== "null");
-  if (nonNull.length === 0) return check(members[0] ?? {}, value, loc, ctx, out);
-  if (nonNull.length < members.length) {
-    if (value === null) return null;
-    if (nonNull.length === 1) return check(nonNull[0]!, value, loc, ctx, out);
-  }
-  // pydantic's "smart" unions: an exact-type match wins over a lax coercion, so "12" stays a string
-  // in `int | str` even though it would also parse as an integer.
-  if (ctx.mode === "lax") {
-    const strict: Context = { ...ctx, mode: "strict" };
-    for (const member of nonNull) {
-      const issues: ValidationIssue[] = [];
-      const coerced = check(member, value, loc, strict, issues);
-      if (issues.length === 0) return coerced;
-    }
-  }
-  const attempts: ValidationIssue[][] = [];
-  for (const member of nonNull) {
-    const issues: ValidationIssue[] = [];
-    const coerced = check(member, value, loc, ctx, issues);
-    if (issues.length === 0) return coerced;
-    attempts.push(issues);
-  }
-  // Like pydantic, report each member's failures under the member's tag (`int`, `str`, ...).
-  nonNull.forEach((member, i) => {
-    const tag = memberTag(member);
-    for (const issue of attempts[i]!)
-      out.push({ ...issue, loc: [...loc, tag, ...issue.loc.slice(loc.length)] });
-  });
-  return value;
-}
-
-/** The label pydantic gives a union member in `loc`: `int`, `str`, `list[int]`, a model's name. */
-function memberTag(schema: JsonSchema): string {
-  if (schema.$ref) return schema.$ref.replace(COMPONENT_PREFIX, "");
-  const tags: Record<string, string> = { integer: "int", number: "float", string: "str", boolean: "bool" };
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  if (type === "array") return schema.items ? `list[${memberTag(schema.items)}]` : "list[any]";
-  if (type === "object") {
-    const values = schema.additionalProperties;
-    return typeof values === "object" ? `dict[str,${memberTag(values)}]` : "dict[str,any]";
-  }
-  return tags[type ?? ""] ?? String(type ?? "any");
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function checkObject(
-  schema: JsonSchema,
-  value: unknown,
-  loc: Loc,
-  ctx: Context,
-  out: ValidationIssue[],
-  componentName: string | undefined,
-): unknown {
-  if (!isRecord(value)) {
-    out.push(objectTypeIssue(schema, value, loc, ctx, componentName));
-    return value;
-  }
-  const properties = schema.properties ?? {};
-  const required = schema.required ?? [];
-  const result: Record<string, unknown> = { ...value };
-  for (const name of fieldOrder(properties, required)) {
-    if (!Object.hasOwn(value, name) || value[name] === undefined) {
-      if (required.includes(name))
-        out.push({ type: "missing", loc: [...loc, name], msg: "Field required", input: value });
-      continue;
-    }
-    const propertySchema = properties[name];
-    if (propertySchema) result[name] = check(propertySchema, value[name], [...loc, name], ctx, out);
-  }
-  const extra = schema.additionalProperties;
-  for (const name of Object.keys(value)) {
-    if (Object.hasOwn(properties, name)) continue;
-    if (extra === false) {
-      out.push({
-        type: "extra_forbidden",
-        loc: [...loc, name],
-        msg: "Extra inputs are not permitted",
-        input: value[name],
-      });
-    } else if (typeof extra === "object") {
-      result[name] = check(extra, value[name], [...loc, name], ctx, out);
-    }
-  }
-  return result;
-}
-
-/**
- * pydantic reports fields in declaration order. FastAPI writes both `properties` and `required` in
- * that order, but a document dumped with sorted keys (Datafold's: its properties are alphabetical,
- * its `required` list is not) keeps it only in `required`, so required fields lead, in that order.
- */
-function fieldOrder(properties: Readonly<Record<string, JsonSchema>>, required: readonly string[]): string[] {
-  return [...new Set([...required, ...Object.keys(properties)])];
-}
-
-function objectTypeIssue(
-  schema: JsonSchema,
-  value: unknown,
-  loc: Loc,
-  ctx: Context,
-  componentName: string | undefined,
-): ValidationIssue {
-  // A schema with `properties` is a pydantic model; a bare `type: object` is a dict.
-  if (!schema.properties)
-    return { type: "dict_type", loc, msg: "Input should be a valid dictionary", input: value };
-  if (ctx.fromAttributes) {
-    return {
-      type: "model_attributes_type",
-      loc,
-      msg: "Input should be a valid dictionary or object to extract fields from",
-      input: value,
-    };
-  }
-  const className = componentName ?? schema.title ?? "Model";
-  return {
-    type: "model_type",
-    loc,
-    msg: `Input should be a valid dictionary or instance of ${className}`,
-    input: value,
-    ctx: { class_name: className },
-  };
-}
-
 function checkArray(
   schema: JsonSchema,
   value: unknown,
   loc: Loc,
-  ctx: Context,
+  ctx: CheckContext,
   out: ValidationIssue[],
 ): unknown {
   if (!Array.isArray(value)) {
@@ -324,11 +178,7 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
-function checkString(schema: JsonSchema, value: unknown, loc: Loc, out: ValidationIssue[]): unknown {
-  if (typeof value !== "string") {
-    out.push({ type: "string_type", loc, msg: "Input should be a valid string", input: value });
-    return value;
-  }
+function checkStringBounds(schema: JsonSchema, value: string, loc: Loc, out: ValidationIssue[]): void {
   // Python counts code points, not UTF-16 units.
   const length = [...value].length;
   if (schema.minLength !== undefined && length < schema.minLength) {
@@ -358,7 +208,6 @@ function checkString(schema: JsonSchema, value: unknown, loc: Loc, out: Validati
       ctx: { pattern: schema.pattern },
     });
   }
-  return value;
 }
 
 /** pydantic-core's `str_as_int`: trimmed, optional sign, ASCII digits, and `.000` is tolerated. */
@@ -374,51 +223,33 @@ function parseFloatText(text: string): number {
   return Number(text);
 }
 
-function checkNumber(
+/** A number, read as the mode reads it, checked by the core and then against the schema's bounds. */
+function checkNumberBounds(
   schema: JsonSchema,
   value: unknown,
   loc: Loc,
-  ctx: Context,
   out: ValidationIssue[],
   integer: boolean,
+  lax: boolean,
 ): unknown {
-  const kind = integer ? "int" : "float";
-  const noun = integer ? "integer" : "number";
-  let number: number;
-  if (typeof value === "number") {
-    number = value;
-  } else if (ctx.mode === "lax" && typeof value === "boolean") {
-    number = value ? 1 : 0; // pydantic's lax mode reads bools as 0 and 1
-  } else if (ctx.mode === "lax" && typeof value === "string") {
+  let read: unknown = value;
+  if (lax && typeof value === "boolean") {
+    read = value ? 1 : 0; // pydantic's lax mode reads bools as 0 and 1
+  } else if (lax && typeof value === "string") {
     const text = value.trim();
     if (!(integer ? INTEGER_TEXT : FLOAT_TEXT).test(text)) {
       out.push({
-        type: `${kind}_parsing`,
+        type: `${integer ? "int" : "float"}_parsing`,
         loc,
-        msg: `Input should be a valid ${noun}, unable to parse string as ${integer ? "an integer" : "a number"}`,
+        msg: `Input should be a valid ${integer ? "integer" : "number"}, unable to parse string as ${integer ? "an integer" : "a number"}`,
         input: value,
       });
       return value;
     }
-    number = integer ? Number(text) : parseFloatText(text);
-  } else {
-    out.push({ type: `${kind}_type`, loc, msg: `Input should be a valid ${noun}`, input: value });
-    return value;
+    read = integer ? Number(text) : parseFloatText(text);
   }
-  if (integer && !Number.isFinite(number)) {
-    // Python's json reads NaN, Infinity and 1e400; an int field then refuses them.
-    out.push({ type: "finite_number", loc, msg: "Input should be a finite number", input: value });
-    return value;
-  }
-  if (integer && !Number.isInteger(number)) {
-    out.push({
-      type: "int_from_float",
-      loc,
-      msg: "Input should be a valid integer, got a number with a fractional part",
-      input: value,
-    });
-    return value;
-  }
+  const number = checkNumber(read, value, integer, loc, out);
+  if (number === undefined) return value;
   const bounds: [keyof JsonSchema, string, string, string, (limit: number) => boolean][] = [
     ["minimum", "greater_than_equal", "greater than or equal to", "ge", (l) => number >= l],
     ["exclusiveMinimum", "greater_than", "greater than", "gt", (l) => number > l],
@@ -444,7 +275,7 @@ function checkNumber(
 const TRUE_WORDS = new Set(["1", "t", "y", "on", "yes", "true"]);
 const FALSE_WORDS = new Set(["0", "f", "n", "no", "off", "false"]);
 
-function checkBoolean(value: unknown, loc: Loc, ctx: Context, out: ValidationIssue[]): unknown {
+function checkLaxBoolean(value: unknown, loc: Loc, out: ValidationIssue[]): unknown {
   if (typeof value === "boolean") return value;
   const parsingIssue: ValidationIssue = {
     type: "bool_parsing",
@@ -452,7 +283,7 @@ function checkBoolean(value: unknown, loc: Loc, ctx: Context, out: ValidationIss
     msg: "Input should be a valid boolean, unable to interpret input",
     input: value,
   };
-  if (ctx.mode === "lax" && typeof value === "string") {
+  if (typeof value === "string") {
     const word = value.replace(/[A-Z]/g, (c) => c.toLowerCase());
     if (TRUE_WORDS.has(word)) return true;
     if (FALSE_WORDS.has(word)) return false;
@@ -460,7 +291,7 @@ function checkBoolean(value: unknown, loc: Loc, ctx: Context, out: ValidationIss
     return value;
   }
   // Whole numbers other than 0 and 1 are "unable to interpret"; fractions are not booleans at all.
-  if (ctx.mode === "lax" && typeof value === "number" && Number.isInteger(value)) {
+  if (typeof value === "number" && Number.isInteger(value)) {
     if (value === 0 || value === 1) return value === 1;
     out.push(parsingIssue);
     return value;

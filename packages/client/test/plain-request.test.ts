@@ -1,0 +1,113 @@
+import { once } from "node:events";
+import { type AddressInfo, createServer, type Socket } from "node:net";
+import type { Middleware } from "openapi-fetch";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createDatafoldClient, type DatafoldClientOptions } from "../src/index.js";
+import { details } from "./helpers/client.js";
+import { testKey } from "./helpers/secrets.js";
+
+// Without middleware, triggerPrRun hands openapi-fetch a PlainRequest and sends `fetch(url, init)`;
+// with middleware, openapi-fetch builds a real Request as it always did. The wire must not tell.
+
+const ANSWER = JSON.stringify({ ci_run_id: 1, run_id: 1 });
+
+/** A TCP server on loopback that records every request's raw bytes and answers each on a fresh connection. */
+async function startRecordingServer() {
+  const requests: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    let received = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const headEnd = received.indexOf("\r\n\r\n");
+      if (headEnd === -1) return;
+      const length = Number(
+        /\r\ncontent-length: *(\d+)/i.exec(received.subarray(0, headEnd).toString())?.[1] ?? 0,
+      );
+      if (received.length < headEnd + 4 + length) return;
+      requests.push(received.toString("latin1"));
+      socket.end(
+        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${ANSWER.length}\r\nconnection: close\r\n\r\n${ANSWER}`,
+      );
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+let server: Awaited<ReturnType<typeof startRecordingServer>>;
+beforeEach(async () => {
+  server = await startRecordingServer();
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await server.close();
+});
+
+const passThrough: Middleware = { onRequest: () => undefined };
+
+describe("triggerPrRun without middleware", () => {
+  it.each<[string, Pick<DatafoldClientOptions, "fetch">]>([
+    ["the platform's fetch", {}],
+    ["a caller's fetch", { fetch: (request) => fetch(request) }],
+  ])("sends byte for byte what it sends with middleware registered, with %s", async (_, options) => {
+    const clientOptions: DatafoldClientOptions = {
+      apiKey: testKey(),
+      baseUrl: `${server.url}/prefix/`,
+      env: {},
+      headers: { "X-Trace": "abc", Accept: "application/json" },
+      userAgent: "byte-check/1.0",
+      ...options,
+    };
+    const plain = createDatafoldClient(clientOptions);
+    const withMiddleware = createDatafoldClient(clientOptions);
+    withMiddleware.api.use(passThrough);
+    const sent = vi.spyOn(globalThis, "fetch");
+    const signal = new AbortController().signal;
+
+    await expect(plain.triggerPrRun(7, details, { signal })).resolves.toEqual({ ci_run_id: 1, run_id: 1 });
+    await expect(withMiddleware.triggerPrRun(7, details, { signal })).resolves.toEqual({
+      ci_run_id: 1,
+      run_id: 1,
+    });
+    const { data } = await plain.api.POST("/api/v1/ci/{ci_config_id}/trigger", {
+      params: { path: { ci_config_id: 7 } },
+      body: details,
+      signal,
+    });
+    expect(data).toEqual({ ci_run_id: 1, run_id: 1 });
+
+    const [first, ...others] = server.requests;
+    expect(first).toMatch(/^POST \/prefix\/api\/v1\/ci\/7\/trigger HTTP\/1\.1\r\n/);
+    expect(first).toContain(`\r\nAuthorization: Key ${clientOptions.apiKey}\r\n`);
+    expect(first).toContain("\r\nX-Trace: abc\r\n");
+    expect(first).toContain("\r\nContent-Type: application/json\r\n");
+    expect(first!.endsWith(`\r\n\r\n${JSON.stringify(details)}`)).toBe(true);
+    expect(others).toEqual([first, first]);
+    // Which path each call took: a PlainRequest goes out as (url, init), middleware's as a Request.
+    const firstArguments = sent.mock.calls.map(([input]) => (typeof input === "string" ? "url" : "Request"));
+    expect(firstArguments).toEqual(
+      options.fetch ? ["Request", "Request", "Request"] : ["url", "Request", "Request"],
+    );
+  });
+
+  it("still hands registered middleware one real Request per call", async () => {
+    const datafold = createDatafoldClient({ apiKey: testKey(), baseUrl: server.url, env: {} });
+    const seen: unknown[] = [];
+    datafold.api.use({ onRequest: ({ request }) => void seen.push(request) });
+    await datafold.triggerPrRun(7, details);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(Request);
+    expect(seen[0]).toMatchObject({ method: "POST", url: `${server.url}/api/v1/ci/7/trigger` });
+  });
+});
