@@ -66,7 +66,7 @@ describe("a timed-out attempt", () => {
       vi.resetModules();
       const { createDatafoldClientWithRuntime } = await import("../src/create-datafold-client.js");
       const client = createDatafoldClientWithRuntime(
-        { apiKey: testKey(), baseUrl: server.url, env: {}, timeoutMs: 50, maxRetries: 0, ...options },
+        { apiKey: testKey(), baseUrl: server.url, env: {}, timeoutMs: 200, maxRetries: 0, ...options },
         instantRuntime(),
       );
       const gc = exposeGc();
@@ -97,7 +97,9 @@ describe("a timed-out attempt", () => {
         Object.keys(outcomes).filter((name) => name !== "ok" && name !== "DatafoldTimeoutError"),
       ).toEqual([]);
       expect(outcomes.DatafoldTimeoutError).toBeGreaterThanOrEqual(server.hungRequests());
-      expect(server.hungRequests()).toBe(125);
+      // Every 20th request hangs (125 of 2,500); under CI load a few calls may time out before the
+      // server sees them, so fewer hang, but enough must for the test to mean anything.
+      expect(server.hungRequests()).toBeGreaterThanOrEqual(100);
       // The server never closes these; each must have been closed by the client's abort. A leaked
       // one stays open until the server gives up on it, and can keep a CLI's process alive.
       await vi.waitFor(() => expect(server?.hungSockets.size).toBe(0), { timeout: 2000 });
