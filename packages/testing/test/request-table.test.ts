@@ -38,7 +38,7 @@ function encodeUtf32le(text: string): Uint8Array {
   const points = [...text].map((c) => c.codePointAt(0)!);
   const bytes = new Uint8Array(points.length * 4);
   const view = new DataView(bytes.buffer);
-  points.forEach((point, i) => view.setUint32(i * 4, point, true));
+  for (const [i, point] of points.entries()) view.setUint32(i * 4, point, true);
   return bytes;
 }
 
