@@ -57,8 +57,12 @@ export function row(what: string, figure: Figure, extra: Omit<Row, "what" | "fig
   };
 }
 
+// Counts are exact (a soak's outcomes must add up to the calls made); measurements keep three digits.
+const COUNT_UNITS = new Set(["calls", "rejections", "sockets", "packages"]);
+
 function rounded(figure: Figure): Figure {
-  return { value: significant(figure.value), unit: figure.unit };
+  const exact = COUNT_UNITS.has(figure.unit) && Number.isInteger(figure.value);
+  return { value: exact ? figure.value : significant(figure.value), unit: figure.unit };
 }
 
 /** The machine the figures come from; ratios are comparable across machines, absolute figures are not. */
