@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Options } from "tsup";
+import { datafoldApi } from "../../packages/spec/src/index.js";
 
 /**
  * Build-time constants every package bakes in: its own name and version, for `User-Agent`
- * and `--version`. Baked in rather than read from package.json at run time because the client
- * runs where there is no file system (browsers, workers) and must not import `node:` modules.
+ * and `--version`, and the spec's default server. Baked in rather than read at run time because the
+ * client runs where there is no file system (browsers, workers) and must not import `node:` modules,
+ * and because the CLI's `--help` must not pay for loading the client (issue 5's start-up goal).
  */
 export function packageDefines(packageDir: string): Record<string, string> {
   const pkg = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
@@ -15,6 +17,7 @@ export function packageDefines(packageDir: string): Record<string, string> {
   return {
     __PACKAGE_NAME__: JSON.stringify(pkg.name),
     __PACKAGE_VERSION__: JSON.stringify(pkg.version),
+    __DEFAULT_BASE_URL__: JSON.stringify(datafoldApi.servers[0]?.url),
   };
 }
 

@@ -19,8 +19,8 @@ export interface FlagSpec {
 
 const dropDashes = (flag: string) => flag.slice(2);
 
-/** The default Datafold host; a test checks it against the client's `DEFAULT_BASE_URL`. */
-export const DEFAULT_HOST = "https://app.datafold.com";
+/** The default Datafold host: the spec's first server, baked in at build time (the client's `DEFAULT_BASE_URL`). */
+export const DEFAULT_HOST: string = __DEFAULT_BASE_URL__;
 /** Per-attempt timeout, in seconds. */
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 /** Retries after the first attempt. */

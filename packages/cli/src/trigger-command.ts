@@ -1,5 +1,6 @@
 import { readFile as readFileFromDisk } from "node:fs/promises";
 import {
+  API_KEY_VARIABLES,
   type APIPrDetails,
   checkTriggerInput,
   createDatafoldClient,
@@ -21,8 +22,6 @@ import type { Output } from "./output.js";
 import type { CommandLine } from "./parse-command-line.js";
 import { resolveTriggerValues, type TriggerValues } from "./resolve-trigger-values.js";
 import { describeSource, type SourcedValue } from "./value-source.js";
-
-const API_KEY_VARIABLES = ["DATAFOLD_API_KEY", "DATAFOLD_APIKEY"] as const;
 
 /** A request `--dry-run` stopped before it left. */
 interface CapturedRequest {

@@ -20,5 +20,5 @@ export { DatafoldValidationError } from "./errors/datafold-validation-error.js";
 export * from "./errors/type-guards.js";
 export type { InputIssue } from "./input-issue.js";
 export type { DatafoldClientOptions, TriggerOptions } from "./options.js";
-export { DEFAULT_BASE_URL } from "./resolve-config.js";
+export { API_KEY_VARIABLES, DEFAULT_BASE_URL } from "./resolve-config.js";
 export type { RetryEvent } from "./retry-event.js";

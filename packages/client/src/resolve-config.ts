@@ -94,7 +94,11 @@ export function checkAttemptOptions(options: { timeoutMs?: unknown; maxRetries?:
   return issues;
 }
 
-const API_KEY_VARIABLES = ["DATAFOLD_API_KEY", "DATAFOLD_APIKEY"];
+/**
+ * The environment variables the API key is read from, in order: Datafold's official CLI's name, then its
+ * legacy spelling.
+ */
+export const API_KEY_VARIABLES: readonly string[] = ["DATAFOLD_API_KEY", "DATAFOLD_APIKEY"];
 
 function resolveApiKey(
   options: DatafoldClientOptions,
