@@ -7,9 +7,14 @@ import type {
   RequestBodyDescription,
   ResponseDescription,
 } from "../../packages/spec/src/api-description.js";
+import { dereference } from "./json-object.js";
+import {
+  listOperations,
+  operationParameters,
+  operationRequestBody,
+  operationResponses,
+} from "./operations.js";
 import type { SpecDocument } from "./spec-documents.js";
-
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
 /** Schema keywords that carry no meaning at run time; dropped to keep bundles small. */
 const DOC_ONLY_KEYWORDS = new Set([
@@ -41,61 +46,40 @@ export function emitOperations(spec: SpecDocument): string {
 
 function describe(spec: SpecDocument): ApiDescription {
   const doc = spec.document;
-  const resolve = (value: unknown): Json => {
-    let current = value as Json;
-    // Parameters, bodies and responses may be `$ref`s into components; follow them to the object.
-    for (let hops = 0; typeof current?.$ref === "string"; hops++) {
-      if (hops > 32) throw new Error(`${spec.relativePath}: $ref cycle at ${String(current.$ref)}`);
-      current = pointer(doc, current.$ref as string, spec.relativePath);
+  const operations: OperationDescription[] = [...listOperations(doc).values()].map((entry) => {
+    const { operation: op, method, path } = entry;
+    const operationId = op.operationId;
+    if (typeof operationId !== "string") {
+      throw new Error(`${spec.relativePath}: ${method.toUpperCase()} ${path} has no operationId.`);
     }
-    return current;
-  };
-
-  const operations: OperationDescription[] = [];
-  for (const [path, rawItem] of Object.entries(doc.paths ?? {})) {
-    const item = resolve(rawItem);
-    const shared = ((item.parameters as unknown[]) ?? []).map(resolve);
-    for (const method of METHODS) {
-      const op = item[method] as Json | undefined;
-      if (!op) continue;
-      const operationId = op.operationId;
-      if (typeof operationId !== "string") {
-        throw new Error(`${spec.relativePath}: ${method.toUpperCase()} ${path} has no operationId.`);
-      }
-      const own = ((op.parameters as unknown[]) ?? []).map(resolve);
-      // An operation's parameter overrides a path-level one of the same name and location.
-      const merged = new Map<string, Json>();
-      for (const p of [...shared, ...own]) merged.set(`${String(p.in)}:${String(p.name)}`, p);
-      const parameters: ParameterDescription[] = [...merged.values()].map((p) => ({
-        name: String(p.name),
-        in: p.in as ParameterDescription["in"],
-        required: p.in === "path" ? true : p.required === true,
-        schema: cleanSchema(p.schema ?? {}),
-      }));
-      const responses: Record<string, ResponseDescription> = {};
-      for (const [status, rawResponse] of Object.entries((op.responses as Json) ?? {})) {
-        const response = resolve(rawResponse);
-        const json = jsonContent(response.content);
-        responses[status] = {
-          description: String(response.description ?? ""),
-          ...(json?.schema !== undefined && { schema: cleanSchema(json.schema) }),
-          ...(json?.example !== undefined && { example: json.example }),
-        };
-      }
-      const requestBody = describeBody(op.requestBody === undefined ? undefined : resolve(op.requestBody));
-      operations.push({
-        operationId,
-        method: method.toUpperCase() as HttpMethod,
-        path,
-        ...(typeof op.summary === "string" && { summary: op.summary }),
-        tags: (op.tags as string[]) ?? [],
-        parameters,
-        ...(requestBody && { requestBody }),
-        responses,
-        security: (op.security as Json[] | undefined) ?? doc.security ?? [],
-      } as OperationDescription);
+    const parameters: ParameterDescription[] = [...operationParameters(doc, entry).values()].map((p) => ({
+      name: String(p.name),
+      in: p.in as ParameterDescription["in"],
+      required: p.in === "path" ? true : p.required === true,
+      schema: cleanSchema(p.schema ?? {}),
+    }));
+    const responses: Record<string, ResponseDescription> = {};
+    for (const [status, response] of operationResponses(doc, entry)) {
+      const json = jsonContent(response.content);
+      responses[status] = {
+        description: String(response.description ?? ""),
+        ...(json?.schema !== undefined && { schema: cleanSchema(json.schema) }),
+        ...(json?.example !== undefined && { example: json.example }),
+      };
     }
-  }
+    const requestBody = describeBody(operationRequestBody(doc, entry));
+    return {
+      operationId,
+      method: method.toUpperCase() as HttpMethod,
+      path,
+      ...(typeof op.summary === "string" && { summary: op.summary }),
+      tags: (op.tags as string[]) ?? [],
+      parameters,
+      ...(requestBody && { requestBody }),
+      responses,
+      security: (op.security as Json[] | undefined) ?? doc.security ?? [],
+    } as OperationDescription;
+  });
 
   const schemas: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(doc.components?.schemas ?? {}))
@@ -108,7 +92,7 @@ function describe(spec: SpecDocument): ApiDescription {
     servers: doc.servers ?? [],
     securitySchemes: Object.fromEntries(
       Object.entries(doc.components?.securitySchemes ?? {}).map(([name, scheme]) => {
-        const { type, in: location, name: headerName, scheme: httpScheme } = resolve(scheme);
+        const { type, in: location, name: headerName, scheme: httpScheme } = dereference(doc, scheme).value;
         return [
           name,
           {
@@ -160,17 +144,6 @@ function cleanSchema(schema: unknown): JsonSchema {
     } else out[key] = cleanSchema(value);
   }
   return out as JsonSchema;
-}
-
-function pointer(doc: unknown, ref: string, source: string): Json {
-  if (!ref.startsWith("#/")) throw new Error(`${source}: only local $refs are supported, got ${ref}`);
-  let node: unknown = doc;
-  for (const raw of ref.slice(2).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    node = (node as Json | undefined)?.[key];
-  }
-  if (node === undefined) throw new Error(`${source}: $ref ${ref} points at nothing.`);
-  return node as Json;
 }
 
 function camelCase(name: string): string {

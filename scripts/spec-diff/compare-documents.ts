@@ -4,7 +4,7 @@ import type { Change } from "./change.js";
 import { compareOperations } from "./compare-operations.js";
 import { compareSchemas } from "./compare-schemas.js";
 import type { Direction } from "./effects.js";
-import { asObject, type JsonObject } from "./json-object.js";
+import { asObject, type JsonObject } from "../codegen/json-object.js";
 import { changedKeys, type Report, reportDocumentation, reportUnrecognised } from "./keyword-diff.js";
 import { componentUsage } from "./schema-usage.js";
 import { typeIncompatibilities } from "./type-compatibility.js";

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { OpenApiDocument } from "../codegen/spec-documents.js";
 import { compareSchemas } from "./compare-schemas.js";
 import type { Direction } from "./effects.js";
-import { asObject, dereference, type JsonObject } from "./json-object.js";
+import { asObject, dereference, type JsonObject } from "../codegen/json-object.js";
 import { type Report, reportDocumentation, reportUnrecognised } from "./keyword-diff.js";
 import {
   listOperations,
@@ -10,7 +10,7 @@ import {
   operationParameters,
   operationRequestBody,
   operationResponses,
-} from "./operations.js";
+} from "../codegen/operations.js";
 
 const REQUEST: ReadonlySet<Direction> = new Set(["request"]);
 const RESPONSE: ReadonlySet<Direction> = new Set(["response"]);

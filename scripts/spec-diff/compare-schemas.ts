@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { OpenApiDocument } from "../codegen/spec-documents.js";
 import { bumpFor, type Direction, type Effect, usageLabel } from "./effects.js";
-import { asObject, dereference, type JsonObject } from "./json-object.js";
+import { asObject, dereference, type JsonObject } from "../codegen/json-object.js";
 import { type Report, reportDocumentation, reportUnrecognised } from "./keyword-diff.js";
 import { type Kind, kindCovers, kindOfValue, type Variant, variantsOf } from "./schema-variants.js";
 

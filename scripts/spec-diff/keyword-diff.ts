@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Change } from "./change.js";
-import type { JsonObject } from "./json-object.js";
+import type { JsonObject } from "../codegen/json-object.js";
 
 /** Reports one change; the comparers push into a shared list through this. */
 export type Report = (change: Change) => void;

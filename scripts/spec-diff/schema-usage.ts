@@ -1,12 +1,12 @@
 import type { OpenApiDocument } from "../codegen/spec-documents.js";
 import type { Direction } from "./effects.js";
-import { asObject, dereference, refName, resolvePointer } from "./json-object.js";
+import { asObject, dereference, refName, resolvePointer } from "../codegen/json-object.js";
 import {
   listOperations,
   operationParameters,
   operationRequestBody,
   operationResponses,
-} from "./operations.js";
+} from "../codegen/operations.js";
 
 const SCHEMA_REF_PREFIX = "#/components/schemas/";
 

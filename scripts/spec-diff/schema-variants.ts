@@ -1,5 +1,5 @@
 import type { OpenApiDocument } from "../codegen/spec-documents.js";
-import { asObject, dereference, type JsonObject } from "./json-object.js";
+import { asObject, dereference, type JsonObject } from "../codegen/json-object.js";
 
 /** A JSON type a value can have; `any` when a schema says nothing about the type. */
 export type Kind = "any" | "null" | "boolean" | "integer" | "number" | "string" | "array" | "object";
@@ -40,9 +40,11 @@ export function kindOfValue(value: unknown): Kind {
     case "number":
       return Number.isInteger(value) ? "integer" : "number";
     case "string":
+      return "string";
     case "boolean":
+      return "boolean";
     case "object":
-      return typeof value;
+      return "object";
     default:
       return "any";
   }

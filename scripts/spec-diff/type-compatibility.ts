@@ -2,7 +2,7 @@ import ts from "typescript";
 import { emitTypes } from "../codegen/emit-types.js";
 import type { SpecDocument } from "../codegen/spec-documents.js";
 import type { Change } from "./change.js";
-import { listOperations } from "./operations.js";
+import { listOperations } from "../codegen/operations.js";
 
 const CHECK_FILE = "/spec-diff/compatibility-check.ts";
 const COMPILER_OPTIONS: ts.CompilerOptions = {

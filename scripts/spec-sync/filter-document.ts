@@ -1,6 +1,6 @@
 import type { OpenApiDocument } from "../codegen/spec-documents.js";
-import { asObject, type JsonObject, unescapePointerSegment } from "../spec-diff/json-object.js";
-import { HTTP_METHODS, listOperations } from "../spec-diff/operations.js";
+import { asObject, type JsonObject, unescapePointerSegment } from "../codegen/json-object.js";
+import { HTTP_METHODS, listOperations } from "../codegen/operations.js";
 
 /** The upstream document cut down to what we ship, and the shipped operations upstream no longer has. */
 export interface FilteredDocument {
@@ -18,7 +18,9 @@ const COMPONENT_REF = /^#\/components\/([^/]+)\/([^/]+)$/;
  */
 export function filterDocument(upstream: OpenApiDocument, shipped: OpenApiDocument): FilteredDocument {
   const wanted = [...listOperations(shipped).values()];
-  const wantedIds = new Set(wanted.map((op) => op.operation.operationId).filter((id) => id !== undefined));
+  const wantedIds = new Set<unknown>(
+    wanted.map((op) => op.operation.operationId).filter((id) => id !== undefined),
+  );
   const wantedKeys = new Set(wanted.map((op) => op.key));
   const upstreamOps = [...listOperations(upstream).values()];
   const kept = upstreamOps.filter((op) => wantedIds.has(op.operation.operationId) || wantedKeys.has(op.key));

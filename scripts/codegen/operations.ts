@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from "../codegen/spec-documents.js";
+import type { OpenApiDocument } from "./spec-documents.js";
 import { asObject, dereference, type JsonObject } from "./json-object.js";
 
 /** The HTTP methods a path item may hold an operation under. */

@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from "../codegen/spec-documents.js";
+import type { OpenApiDocument } from "./spec-documents.js";
 
 /** Any JSON object in an OpenAPI document (a schema, an operation, a parameter, …). */
 export type JsonObject = Record<string, unknown>;
