@@ -1,7 +1,6 @@
-import { fileURLToPath } from "node:url";
+import { PNPM as PNPM_ARGS } from "../../scripts/packaging/published-packages.js";
 
-/** The repository root: every path the benchmarks touch is resolved against it. */
-export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export { REPO_ROOT } from "../../scripts/packaging/published-packages.js";
 
-/** pnpm is not installed globally here; every pnpm call goes through the pinned launcher (TEAM.md). */
-export const PNPM = ["npx", "-y", "pnpm@10.20.0"] as const;
+/** pnpm as a command line: not installed globally here, every call goes through the pinned launcher. */
+export const PNPM = ["npx", ...PNPM_ARGS] as const;

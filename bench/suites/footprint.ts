@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleSize } from "../footprint/bundle-size.js";
 import { installFootprint } from "../footprint/install-footprint.js";
-import { PNPM, REPO_ROOT } from "../lib/repo.js";
+import { packPackages, publishedPackages } from "../../scripts/packaging/published-packages.js";
+import { REPO_ROOT } from "../lib/repo.js";
 import { row } from "../lib/report.js";
-import { runProcess } from "../lib/run-process.js";
 import type { Suite } from "../lib/suite.js";
 import { progress } from "../lib/suite.js";
 
@@ -32,13 +32,10 @@ export const footprintSuite: Suite = {
     progress("install footprint (pnpm pack + npm install into a fresh project)");
     const work = await mkdtemp(join(tmpdir(), "datafold-ci-bench-footprint-"));
     try {
-      const tarballs = join(work, "tarballs");
-      for (const name of OURS) {
-        await runProcess(PNPM[0], [...PNPM.slice(1), "pack", "--pack-destination", tarballs], {
-          cwd: join(REPO_ROOT, "packages", name),
-        });
-      }
-      const tarballPaths = (await readdir(tarballs)).map((file) => join(tarballs, file));
+      const ours = (await publishedPackages()).filter((pkg) =>
+        OURS.some((name) => pkg.name === `@datafold-ci/${name}`),
+      );
+      const tarballPaths = [...(await packPackages(ours, join(work, "tarballs"))).values()];
       const cli = await installFootprint(join(work, "cli"), tarballPaths);
       const baseline = await installFootprint(join(work, "baseline"), [
         `openapi-fetch@${openapiFetchVersion}`,
