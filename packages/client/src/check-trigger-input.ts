@@ -3,14 +3,12 @@ import {
   datafoldApi,
   findOperation,
   type JsonSchema,
+  TRIGGER_OPERATION_ID,
   type ValidationIssue,
   validateStrict,
 } from "@datafold-ci/spec";
 import type { InputIssue } from "./input-issue.js";
 import { isRecord } from "./is-record.js";
-
-/** The operation `triggerPrRun` calls: "Trigger a PR/MR run". */
-export const TRIGGER_OPERATION_ID = "trigger_ci_api_v1_ci__ci_config_id__trigger_post";
 
 /** Checks the input of one `triggerPrRun` call. */
 export type TriggerInputCheck = (ciConfigId: unknown, details: unknown) => InputIssue[];

@@ -1,9 +1,9 @@
-import { datafoldApi, findOperation, validateStrict } from "@datafold-ci/spec";
+import { datafoldApi, findOperation, TRIGGER_OPERATION_ID, validateStrict } from "@datafold-ci/spec";
 import type { APIPrDetails, paths, SubmitCiJob } from "@datafold-ci/types";
 import type { Client } from "openapi-fetch";
 import { apiErrorFromResponse } from "./api-error-from-response.js";
 import { bodyExcerpt } from "./body-excerpt.js";
-import { checkTriggerInput, TRIGGER_OPERATION_ID } from "./check-trigger-input.js";
+import { checkTriggerInput } from "./check-trigger-input.js";
 import { DatafoldInputError } from "./errors/datafold-input-error.js";
 import { DatafoldInvalidResponseError } from "./errors/datafold-invalid-response-error.js";
 import type { TriggerOptions } from "./options.js";

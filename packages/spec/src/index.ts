@@ -6,6 +6,7 @@
 export type * from "./api-description.js";
 export { datafoldApi } from "./generated/datafold-api.js";
 export { findOperation } from "./find-operation.js";
+export { TRIGGER_OPERATION_ID } from "./trigger-operation-id.js";
 export { validate } from "./validate.js";
 export { validateStrict } from "./validate-strict.js";
 export type { ValidateOptions, ValidationIssue, ValidationResult } from "./validate.js";

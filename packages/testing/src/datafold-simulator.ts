@@ -1,4 +1,4 @@
-import type { ApiDescription } from "@datafold-ci/spec";
+import { type ApiDescription, TRIGGER_OPERATION_ID } from "@datafold-ci/spec";
 import { checkCredentials } from "./check-credentials.js";
 import { assertFault, type Fault } from "./fault.js";
 import {
@@ -15,7 +15,7 @@ import { readRequestBody } from "./request-body.js";
 import { parseCookies } from "./request-parts.js";
 import { validateRequest } from "./request-validation.js";
 import { compileRoutes, type Route, routeRequest } from "./route-request.js";
-import { exampleAnswer, runAnswer, TRIGGER_OPERATION_ID } from "./success-answer.js";
+import { exampleAnswer, runAnswer } from "./success-answer.js";
 
 /** How the simulated Datafold behaves; shared by `startMockDatafold` and `datafoldHandlers`. */
 export interface DatafoldBehaviourOptions {

@@ -2,9 +2,6 @@ import type { ApiDescription, JsonSchema, OperationDescription } from "@datafold
 import { emptyAnswer, type HttpAnswer, jsonAnswer } from "./http-answer.js";
 import { synthesizeValue } from "./synthesize-value.js";
 
-/** The operation the mock does more than echo an example for: it starts runs with increasing ids. */
-export const TRIGGER_OPERATION_ID = "trigger_ci_api_v1_ci__ci_config_id__trigger_post";
-
 /** Statuses that never carry a body. */
 const NO_BODY = new Set([204, 205, 304]);
 

@@ -1,7 +1,6 @@
-import { findOperation, datafoldApi } from "@datafold-ci/spec";
+import { datafoldApi, findOperation, TRIGGER_OPERATION_ID } from "@datafold-ci/spec";
 import { afterEach, describe, expect, it } from "vitest";
 import { type MockDatafold, type MockDatafoldOptions, startMockDatafold } from "../src/index.js";
-import { TRIGGER_OPERATION_ID } from "../src/success-answer.js";
 import { send, trigger, triggerPath, validDetails } from "./helpers.js";
 
 let mock: MockDatafold | undefined;
