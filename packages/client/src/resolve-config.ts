@@ -1,4 +1,4 @@
-import { datafoldApi } from "@datafold-ci/spec";
+import { AUTHORIZATION_KEY_PREFIX, datafoldApi } from "@datafold-ci/spec";
 import { defaultEnv, type Env, firstSetEnv, readEnv } from "./env.js";
 import { DatafoldInputError } from "./errors/datafold-input-error.js";
 import type { InputIssue } from "./input-issue.js";
@@ -69,7 +69,11 @@ export function resolveClientConfig(options: DatafoldClientOptions): ClientConfi
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: options.fetch,
-    headers: { ...headers, Authorization: `Key ${key!.value}`, "User-Agent": userAgent },
+    headers: {
+      ...headers,
+      Authorization: `${AUTHORIZATION_KEY_PREFIX}${key!.value}`,
+      "User-Agent": userAgent,
+    },
     onRetry: options.onRetry,
   };
 }
@@ -93,6 +97,9 @@ export function checkAttemptOptions(options: { timeoutMs?: unknown; maxRetries?:
     });
   return issues;
 }
+
+// A key given with its prefix (`Key abc…`, as pasted from a curl example) is not prefixed twice.
+const KEY_PREFIX = new RegExp(`^${AUTHORIZATION_KEY_PREFIX.trim()}\\s+`);
 
 /**
  * The environment variables the API key is read from, in order: Datafold's official CLI's name, then its
@@ -130,7 +137,7 @@ function resolveApiKey(
     issues.push({ field: "apiKey", message: `${source} must be a string (got ${typeof raw})` });
     return undefined;
   }
-  const value = raw.trim().replace(/^Key\s+/, "");
+  const value = raw.trim().replace(KEY_PREFIX, "");
   // The message never quotes the value: it is the secret.
   if (!/^[\x21-\x7e]+$/.test(value)) {
     issues.push({

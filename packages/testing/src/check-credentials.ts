@@ -1,16 +1,14 @@
-import type { ApiDescription, OperationDescription, SecuritySchemeDescription } from "@datafold-ci/spec";
+import {
+  AUTHORIZATION_KEY_PREFIX,
+  type ApiDescription,
+  type OperationDescription,
+  type SecuritySchemeDescription,
+} from "@datafold-ci/spec";
 import { detailAnswer, type HttpAnswer } from "./http-answer.js";
 import type { RequestParts } from "./request-parts.js";
 
 /** Where credentials can come from. */
 export type CredentialSources = Pick<RequestParts, "headers" | "query" | "cookies">;
-
-/**
- * The word Datafold's `ApiKeyAuth` scheme wants before the key in `Authorization`. The spec says so
- * only in prose ("Use the 'Authorization' header with the format 'Key <api-key>'"), which the runtime
- * description does not carry.
- */
-export const AUTHORIZATION_KEY_PREFIX = "Key ";
 
 /**
  * The answer FastAPI's security dependencies give when `operation`'s security requirements are not
