@@ -94,6 +94,11 @@ export interface JsonSchema {
   readonly exclusiveMaximum?: number;
   readonly minItems?: number;
   readonly maxItems?: number;
+  /**
+   * Not enforced: pydantic models a `set[str]` this way and removes duplicates instead of refusing
+   * them (Datafold's `CiDiff.pk`), so a list with duplicates is valid input.
+   */
+  readonly uniqueItems?: boolean;
   /** OpenAPI 3.0's spelling of `anyOf: [X, null]`. */
   readonly nullable?: boolean;
   readonly default?: unknown;
