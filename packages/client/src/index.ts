@@ -22,3 +22,14 @@ export type { InputIssue } from "./input-issue.js";
 export type { DatafoldClientOptions, TriggerOptions } from "./options.js";
 export { API_KEY_VARIABLES, DEFAULT_BASE_URL } from "./resolve-config.js";
 export type { RetryEvent } from "./retry-event.js";
+export type { Runtime } from "./runtime.js";
+export {
+  type CiRunLister,
+  type CiRunListQuery,
+  type CiRunOutcome,
+  type CiRunPollFailure,
+  type CiRunStatusEvent,
+  TERMINAL_CI_RUN_STATUSES,
+  type WaitForCiRunOptions,
+  waitForCiRun,
+} from "./wait-for-ci-run.js";
