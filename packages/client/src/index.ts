@@ -3,7 +3,7 @@
  * validation and typed errors, over an openapi-fetch client generated from Datafold's OpenAPI document.
  * @packageDocumentation
  */
-export type { APIPrDetails, SubmitCiJob, ValidationError } from "@datafold-ci/types";
+export type { APIPrDetails, ApiCiRun, CiDiff, SubmitCiJob, ValidationError } from "@datafold-ci/types";
 export { checkTriggerInput } from "./check-trigger-input.js";
 export { createDatafoldClient, type DatafoldClient } from "./create-datafold-client.js";
 export { DatafoldApiError, type DatafoldApiErrorOptions } from "./errors/datafold-api-error.js";
