@@ -30,8 +30,8 @@ export const command: CliCommand = {
     "environment variable, then from the CI. A missing base SHA is computed with",
     "git merge-base origin/<base branch> <PR head>. Flags always win.",
     "",
-    'With --wait it then waits for the run it started and exits with its outcome. "done" means the run',
-    "finished, not that it found no differences: Datafold reports differences on the pull request itself.",
+    "With --wait it then waits for the run it started and exits with its outcome (exit codes below).",
+    '"done" means the run finished, not that it found no differences: Datafold reports those on the PR.',
   ],
   flags: [
     ...ALL_TRIGGER_FIELDS.map((field) => TRIGGER_FIELDS[field].flag.slice(2)),
