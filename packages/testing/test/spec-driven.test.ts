@@ -57,6 +57,16 @@ const grownApi: ApiDescription = {
       security: [{ ApiKeyAuth: [] }],
     },
     {
+      // Listed after the templated upload on purpose: concrete paths must still match first.
+      operationId: "finish_job",
+      method: "POST",
+      path: "/api/v1/dbt/{job_id}/finish",
+      tags: ["dbt"],
+      parameters: [{ name: "job_id", in: "path", required: true, schema: { type: "integer" } }],
+      responses: { "200": { description: "Finished", example: { finished: true } } },
+      security: [{ ApiKeyAuth: [] }],
+    },
+    {
       operationId: "health",
       method: "GET",
       path: "/api/v1/health",
@@ -160,6 +170,19 @@ describe("operations added to spec/ are served without code changes", () => {
     expect(await response.json()).toMatchObject({
       detail: [{ type: "int_parsing", loc: ["path", "artifact_num"] }],
     });
+  });
+
+  it("matches a concrete path before a templated one listed earlier, as OpenAPI and FastAPI do", async () => {
+    const finish = await send(mock, "/api/v1/dbt/3/finish");
+    expect([finish.status, await finish.json()]).toEqual([200, { finished: true }]);
+    const recorded = mock.requests.at(-1);
+    expect(recorded?.operationId).toBe("finish_job");
+  });
+
+  it("answers 405 with the templated route's method when only its path matches", async () => {
+    const response = await send(mock, "/api/v1/dbt/3/17", { method: "GET" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
   });
 
   it("asks for no key where the operation declares no security", async () => {
