@@ -11,7 +11,7 @@ import {
 } from "./http-answer.js";
 import { parsePythonJson } from "./python-json.js";
 import { REDACTED, type RecordedRequest, redactSecret } from "./recorded-request.js";
-import { readRequestBody } from "./request-body.js";
+import { decodeJsonBytes, readRequestBody } from "./request-body.js";
 import { parseCookies } from "./request-parts.js";
 import { validateRequest } from "./request-validation.js";
 import { compileRoutes, type Route, routeRequest } from "./route-request.js";
@@ -221,7 +221,8 @@ function recordRequest(
   if (headers.authorization !== undefined) headers.authorization = REDACTED;
   let body: unknown;
   if (request.body.byteLength > 0) {
-    const text = new TextDecoder().decode(request.body);
+    // Sniffed as the answer path reads JSON (issue 14: UTF-16/32 bodies were recorded as garbled UTF-8).
+    const text = decodeJsonBytes(request.body) ?? new TextDecoder().decode(request.body);
     const parsed = parsePythonJson(text);
     body = parsed.ok ? parsed.value : text;
   }
