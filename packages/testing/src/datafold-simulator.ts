@@ -129,6 +129,16 @@ export function createDatafoldSimulator(
     return ciRuns.answer(operation, values) ?? exampleAnswer(api, operation);
   };
 
+  const answerSafely = (request: SimulatedRequest, route: Route, target: Target): HttpAnswer => {
+    try {
+      return answer(request, route, target);
+    } catch (error) {
+      // A bug in the mock, not in the code under test: answer as Starlette would, and say so.
+      console.error("datafold-mock: internal error", error);
+      return internalErrorAnswer();
+    }
+  };
+
   const controls: MockDatafoldControls = {
     ...ciRuns.controls,
     apiKey,
@@ -155,17 +165,14 @@ export function createDatafoldSimulator(
         options.onAnswered?.(record, outcome.kind);
         return outcome;
       };
+      const lost = fault?.kind === "respond" || fault?.kind === "hang" || fault?.kind === "reset";
+      // Lost in front of Datafold, or (reachesDatafold) after it handled the request: issue 11's
+      // "start the run, then answer 502 / never answer".
+      if (lost && fault.reachesDatafold) answerSafely(request, route, target);
       if (fault?.kind === "respond") return finish({ kind: "answer", answer: faultAnswer(fault) });
       if (fault?.kind === "hang" || fault?.kind === "reset") return finish({ kind: fault.kind });
       if (fault?.kind === "delay") await sleep(fault.ms);
-      let normal: HttpAnswer;
-      try {
-        normal = answer(request, route, target);
-      } catch (error) {
-        // A bug in the mock, not in the code under test: answer as Starlette would, and say so.
-        console.error("datafold-mock: internal error", error);
-        normal = internalErrorAnswer();
-      }
+      let normal = answerSafely(request, route, target);
       if (request.method === "HEAD") normal = { ...normal, body: new Uint8Array() };
       if (fault?.kind === "reset-mid-body") {
         const sent = fault.status === undefined ? normal : { ...normal, status: fault.status };
