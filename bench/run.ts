@@ -15,6 +15,7 @@ import { clientOverheadSuite } from "./suites/client-overhead.js";
 import { codegenSuite } from "./suites/codegen.js";
 import { footprintSuite } from "./suites/footprint.js";
 import { soakSuite } from "./suites/soak.js";
+import { waitEconomySuite } from "./suites/wait-economy.js";
 
 const SUITES: Suite[] = [
   codegenSuite,
@@ -23,6 +24,7 @@ const SUITES: Suite[] = [
   clientOverheadSuite,
   cliStartSuite,
   soakSuite,
+  waitEconomySuite,
 ];
 const RESULTS_DIR = join(REPO_ROOT, "bench", "results");
 
