@@ -7,6 +7,8 @@ const MINUTE = 60_000;
 /** The official SDK (`datafold-sdk`, `dbt upload-and-wait`) lists `limit=1` every 5 s: 12 calls a minute. */
 const SDK_INTERVAL_MS = 5_000;
 const RUN_MINUTES = [1, 10, 60] as const;
+/** Runs end this long after a whole minute, so neither loop's schedule lines up with the end by luck. */
+const OFFSET_MS = 2_500;
 const PR = {
   pr_number: 7,
   pr_branch: "feature/x",
@@ -29,7 +31,7 @@ export const waitEconomySuite: Suite = {
     const rows = [];
     for (const minutes of RUN_MINUTES) {
       const clock = fakeClock();
-      const runMs = minutes * MINUTE;
+      const runMs = minutes * MINUTE + OFFSET_MS;
       const mock = await startMockDatafold({
         clock,
         runLifecycle: { stages: [{ status: "processing", ms: runMs }] },
@@ -85,6 +87,7 @@ export const waitEconomySuite: Suite = {
     return {
       rows,
       notes: [
+        `Each run takes its minutes plus ${OFFSET_MS / 1000} s (so the SDK's 5 s grid does not meet the end exactly); "outcome seen after it was reported" is the time from Datafold listing the final status to the loop returning.`,
         "The kit's run lifecycle and the waiting client share a fake clock (`@datafold-ci/testing` fakeClock), so an hour-long run takes milliseconds; calls are real HTTP over loopback.",
         "waitForCiRun: first check at once, then 2 s growing 1.5× to 15 s, minus up to 20 % random jitter (Math.random: figures vary by a call or two between runs).",
         "Baseline: the official SDK's loop (`GET …/runs?pr_sha=…&limit=1` every 5 s, 12 calls a minute), replayed against the same kit.",
