@@ -61,7 +61,7 @@ export async function waitAndReport(target: WaitTarget, context: WaitContext): P
     `Waiting for Datafold CI run ${id} (listing runs by ${describeListing(target)}; at most ${settings.waitTimeoutSeconds} s)`,
   );
   try {
-    const outcome = await waitForCiRun(connection.client as unknown as CiRunLister, {
+    const outcome = await waitForCiRun(connection.client, {
       ciConfigId: target.ciConfigId.id,
       ciRunId: id,
       prSha: target.prSha,
