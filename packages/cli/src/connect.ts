@@ -4,6 +4,7 @@ import {
   type DatafoldClient,
   DEFAULT_BASE_URL,
   isDatafoldInputError,
+  type ResolvedConfig,
 } from "@datafold-ci/client";
 import { parseRetries, parseTimeoutSeconds } from "./attempt-flags.js";
 import { envValue } from "./ci/read-variable.js";
@@ -11,8 +12,8 @@ import type { CliOptions } from "./cli-options.js";
 import { ExitCode } from "./exit-codes.js";
 import { describeRetry, explainFailure } from "./explain-failure.js";
 import type { Output } from "./output.js";
-import type { CommandLine } from "./parse-command-line.js";
-import { describeSource, type SourcedValue } from "./value-source.js";
+import type { CommandLine, FlagValue } from "./parse-command-line.js";
+import type { SourcedValue } from "./value-source.js";
 
 /** A client made from the command line and the environment, with what messages need to say about it. */
 export interface Connection {
@@ -51,9 +52,9 @@ export function connect(
   const retries = parseRetries(commandLine.strings.get("retries"));
   for (const parsed of [timeout, retries]) if (!parsed.ok) problems.push(parsed.problem);
   const timeoutSeconds = timeout.ok ? timeout.value : 0;
-  const host = resolveHost(commandLine, env);
-  const apiKeyVariable = API_KEY_VARIABLES.find((name) => envValue(env, name)?.trim());
-  if (apiKeyVariable === undefined) problems.push(missingApiKey(env));
+  const hostFlag = commandLine.strings.get("host");
+  const anyKey = API_KEY_VARIABLES.some((name) => envValue(env, name)?.trim());
+  if (!anyKey) problems.push(missingApiKey(env));
   if (timeout.ok && retries.ok)
     out.debug(`Each attempt may take ${timeout.value} s; at most ${retries.value + 1} attempts.`);
   // The client is given a fetch only to capture (--dry-run), trace (--debug) or honour an embedder's;
@@ -65,13 +66,14 @@ export function connect(
   try {
     client = createDatafoldClient({
       env,
-      baseUrl: host.value,
+      // Without --host the client reads DATAFOLD_HOST itself: host and key are resolved once, there.
+      ...(hostFlag && { baseUrl: hostFlag.value }),
       ...(timeout.ok ? { timeoutMs: Math.round(timeout.value * 1000) } : {}),
       ...(retries.ok ? { maxRetries: retries.value } : {}),
       allowInsecureHttp: commandLine.booleans.has("allow-insecure-http"),
       // The client's messages name these as a CLI user knows them.
       sources: {
-        baseUrl: `--host (from ${describeSource(host.source)})`,
+        baseUrl: `flag ${hostFlag?.typed ?? "--host"}`,
         allowInsecureHttp: "--allow-insecure-http",
       },
       userAgent: `datafold-ci-cli/${__PACKAGE_VERSION__}`,
@@ -82,7 +84,8 @@ export function connect(
     if (!isDatafoldInputError(error)) throw error;
     for (const issue of error.issues) {
       // A missing key is already reported above, with the CLI's advice (the key is never read from a flag).
-      if (issue.field === "apiKey" && apiKeyVariable === undefined) continue;
+      // (The client's wording, "pass the apiKey option", has no meaning to a CLI user.)
+      if (issue.field === "apiKey" && !anyKey) continue;
       problems.push(
         issue.field === "baseUrl" || issue.field === "apiKey"
           ? issue.message
@@ -90,6 +93,10 @@ export function connect(
       );
     }
   }
+  // The sources are the client's (issue 10 part 5); without a client, the report shows what was given.
+  const host = client ? hostOf(client.config, hostFlag) : givenHost(hostFlag, env);
+  const apiKeyVariable =
+    client?.config.apiKeySource ?? API_KEY_VARIABLES.find((name) => envValue(env, name)?.trim());
   const connection = client && problems.length === 0 ? { client, host, timeoutSeconds } : undefined;
   return { connection, host, apiKeyVariable, problems };
 }
@@ -123,11 +130,20 @@ export function refuse(problems: readonly string[], command: string, out: Output
   return 2;
 }
 
-function resolveHost(
-  commandLine: CommandLine,
+function hostOf(config: ResolvedConfig, flag: FlagValue | undefined): SourcedValue {
+  const source: SourcedValue["source"] = flag
+    ? { kind: "flag", name: flag.typed }
+    : config.baseUrlSource === "DATAFOLD_HOST"
+      ? { kind: "env", name: config.baseUrlSource }
+      : { kind: "default", name: config.baseUrlSource };
+  return { value: config.baseUrl, source };
+}
+
+// Only for --dry-run's report when the client could not be made: its problems say what is wrong.
+function givenHost(
+  flag: FlagValue | undefined,
   env: Readonly<Record<string, string | undefined>>,
 ): SourcedValue {
-  const flag = commandLine.strings.get("host");
   if (flag) return { value: flag.value, source: { kind: "flag", name: flag.typed } };
   const fromEnv = envValue(env, "DATAFOLD_HOST");
   if (fromEnv !== undefined) return { value: fromEnv, source: { kind: "env", name: "DATAFOLD_HOST" } };

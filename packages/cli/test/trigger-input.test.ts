@@ -93,13 +93,13 @@ describe("bad input: exit 2, the flag named, where the value came from, nothing 
       "a host without a scheme",
       [...withFlag("--pr-num", "7"), "--host", "app.datafold.com"],
       {},
-      /--host \(from flag --host\) is not a full URL \(got "app.datafold.com"\)/,
+      /flag --host is not a full URL \(got "app.datafold.com"\)/,
     ],
     [
       "plain http to a remote host",
       [...withFlag("--pr-num", "7"), "--host=http://datafold.corp.example"],
       {},
-      /--host \(from flag --host\) is plain http:\/\/ to datafold.corp.example.*--allow-insecure-http/,
+      /flag --host is plain http:\/\/ to datafold.corp.example.*--allow-insecure-http/,
     ],
     [
       "a timeout of 0",
@@ -148,14 +148,14 @@ describe("bad input: exit 2, the flag named, where the value came from, nothing 
     expect(run.requests).toEqual([]);
   });
 
-  it("names a bad DATAFOLD_HOST as the --host it stands for, and suggests the flag that allows http", async () => {
+  it("names a bad DATAFOLD_HOST in the client's own words, and suggests the flag that allows http", async () => {
     const run = await runInProcess(["trigger", ...PR_FLAGS], {
       ...IN_PROCESS_ENV,
       DATAFOLD_HOST: "http://datafold.corp.example",
     });
     expect(run.code).toBe(ExitCode.Usage);
     expect(run.stderr).toContain(
-      "--host (from DATAFOLD_HOST) is plain http:// to datafold.corp.example, which would send the API key unencrypted; use https://, or pass --allow-insecure-http if the network is trusted",
+      "error: DATAFOLD_HOST is plain http:// to datafold.corp.example, which would send the API key unencrypted; use https://, or pass --allow-insecure-http if the network is trusted",
     );
     expect(run.stderr).not.toMatch(/baseUrl|allowInsecureHttp/);
     expect(run.requests).toEqual([]);
@@ -173,7 +173,7 @@ describe("bad input: exit 2, the flag named, where the value came from, nothing 
       "--pr-branch",
       "--base-branch",
       "--base-sha",
-      "--host",
+      "DATAFOLD_HOST",
       "DATAFOLD_API_KEY",
     ])
       expect(run.stderr).toContain(flag);
