@@ -33,7 +33,6 @@ export type { RetryEvent } from "./retry-event.js";
 export type { Runtime } from "./runtime.js";
 export {
   type CiRunLister,
-  type CiRunListQuery,
   type CiRunOutcome,
   type CiRunPollFailure,
   type CiRunStatusEvent,

@@ -1,4 +1,5 @@
 import type { ApiCiRun } from "@datafold-ci/types";
+import type { DatafoldClient } from "./create-datafold-client.js";
 import {
   isDatafoldConnectionError,
   isDatafoldRateLimitError,
@@ -7,25 +8,11 @@ import {
 } from "./errors/type-guards.js";
 import { defaultRuntime, type Runtime } from "./runtime.js";
 
-/** The query and options `listCiRuns` takes, as far as {@link waitForCiRun} uses them. */
-export interface CiRunListQuery {
-  pr_sha?: string | null;
-  pr_num?: string | null;
-  limit?: number;
-  offset?: number;
-}
+/** What {@link waitForCiRun} needs of a client: its `listCiRuns` (`GET …/runs`). Any `DatafoldClient` is one. */
+export type CiRunLister = Pick<DatafoldClient, "listCiRuns">;
 
-/**
- * What {@link waitForCiRun} needs of a client: `DatafoldClient["listCiRuns"]` (`GET …/runs`).
- * Any `DatafoldClient` is one.
- */
-export interface CiRunLister {
-  listCiRuns(
-    ciConfigId: number,
-    query?: CiRunListQuery,
-    options?: { signal?: AbortSignal },
-  ): Promise<ApiCiRun[]>;
-}
+/** The list query: the generated method's own parameter type. */
+type CiRunListQuery = NonNullable<Parameters<CiRunLister["listCiRuns"]>[1]>;
 
 /** The statuses after which a run changes no more, as the official SDK (`datafold-sdk`) treats them. */
 export const TERMINAL_CI_RUN_STATUSES = ["done", "failed", "cancelled"] as const;

@@ -1,6 +1,8 @@
 import type { ApiCiRun } from "@datafold-ci/types";
 import type { Runtime } from "../../src/runtime.js";
-import type { CiRunListQuery, CiRunLister } from "../../src/wait-for-ci-run.js";
+import type { CiRunLister } from "../../src/wait-for-ci-run.js";
+
+type CiRunListQuery = NonNullable<Parameters<CiRunLister["listCiRuns"]>[1]>;
 
 /** A clock that moves only when the code under test sleeps: an hour-long wait runs in milliseconds. */
 export function fakeClock(options: { random?: number } = {}): Runtime & { sleeps: number[] } {
