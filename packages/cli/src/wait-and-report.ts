@@ -1,10 +1,4 @@
-import {
-  type ApiCiRun,
-  type CiRunLister,
-  type CiRunOutcome,
-  type Runtime,
-  waitForCiRun,
-} from "@datafold-ci/client";
+import { type ApiCiRun, type CiRunOutcome, type Runtime, waitForCiRun } from "@datafold-ci/client";
 import { ExitCode } from "./exit-codes.js";
 import { type Connection, reportFailure } from "./connect.js";
 import type { Output } from "./output.js";
