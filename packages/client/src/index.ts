@@ -30,3 +30,4 @@ export type { InputIssue } from "./input-issue.js";
 export type { CallOptions, DatafoldClientOptions, TriggerOptions } from "./options.js";
 export { API_KEY_VARIABLES, DEFAULT_BASE_URL, type ResolvedConfig } from "./resolve-config.js";
 export type { RetryEvent } from "./retry-event.js";
+export type { StartedRunCheckEvent } from "./started-run-check.js";
