@@ -1,5 +1,3 @@
-import type { MockDatafold } from "../src/index.js";
-
 /** A body Datafold accepts for "Trigger a PR/MR run". */
 export const validDetails = {
   pr_number: 7,
@@ -63,7 +61,7 @@ export async function locs(response: Response): Promise<unknown[]> {
 
 /** Triggers a run for `ciConfigId` (with `details` over {@link validDetails}) and returns the parsed 200 body. */
 export async function trigger(
-  mock: Pick<MockDatafold, "url" | "apiKey">,
+  mock: { url?: string; baseUrl?: string; apiKey: string },
   ciConfigId = 1,
   details: Partial<Record<keyof typeof validDetails, unknown>> = {},
 ): Promise<unknown> {
