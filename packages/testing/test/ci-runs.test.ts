@@ -1,4 +1,6 @@
+import { datafoldApi, findOperation, TRIGGER_OPERATION_ID } from "@datafold-ci/spec";
 import { afterEach, describe, expect, it } from "vitest";
+import { createDatafoldSimulator } from "../src/datafold-simulator.js";
 import {
   type FakeClock,
   fakeClock,
@@ -6,6 +8,7 @@ import {
   type MockDatafoldOptions,
   startMockDatafold,
 } from "../src/index.js";
+import { serveSimulator } from "../src/mock-datafold.js";
 import { send, trigger, validDetails } from "./helpers.js";
 
 let mock: MockDatafold | undefined;
@@ -361,5 +364,28 @@ describe("FastAPI's 422 locations for the new parameters and bodies", () => {
       ["int_parsing", ["path", "pr_num"]],
       ["list_type", ["body", 0, "include_columns"]],
     ]);
+  });
+});
+
+describe("the CI operations are found in the spec table by rule, not by position", () => {
+  it("keeps state and routing when spec/ lists the upload first", async () => {
+    const reordered = { ...datafoldApi, operations: [...datafoldApi.operations].reverse() };
+    const datafold = await serveSimulator(createDatafoldSimulator(reordered, {}, "test"), {}, "test");
+    mock = datafold;
+    expect(await trigger(datafold, 1)).toEqual({ ci_run_id: 1, run_id: 1 });
+    expect((await listRuns(datafold, 1)).map((run) => [run.id, run.status])).toEqual([[1, "waiting"]]);
+    expect(await (await upload(datafold, 1, 7)).json()).toEqual({ ci_run_id: 1, run_id: 1 });
+  });
+
+  it("still starts runs when spec/ has the trigger alone", async () => {
+    const triggerOnly = {
+      ...datafoldApi,
+      operations: [findOperation(datafoldApi, TRIGGER_OPERATION_ID)],
+    };
+    const datafold = await serveSimulator(createDatafoldSimulator(triggerOnly, {}, "test"), {}, "test");
+    mock = datafold;
+    expect(await trigger(datafold, 1)).toEqual({ ci_run_id: 1, run_id: 1 });
+    expect(datafold.runs().map((run) => run.status)).toEqual(["waiting"]);
+    expect((await send(datafold, "/api/v1/ci/1/runs", { method: "GET" })).status).toBe(404);
   });
 });
