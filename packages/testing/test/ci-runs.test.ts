@@ -192,6 +192,27 @@ describe("the run lifecycle, on the kit's clock", () => {
     expect(datafold.runs(1)).toEqual([expect.objectContaining({ id: 1, uploads: [[diff]] })]);
   });
 
+  it("shares one fake clock with a polling client: an hour-long run is waited for at once", async () => {
+    const datafold = await start({ runLifecycle: { stages: [{ status: "processing", ms: 3_600_000 }] } });
+    // The client package's Runtime shape, built from the same clock.
+    const runtime = { now: clock.now, sleep: clock.sleep, random: () => 0.5 };
+    await trigger(datafold);
+    const began = runtime.now();
+    let polls = 0;
+    let status: unknown;
+    for (;;) {
+      polls++;
+      [{ status }] = (await listRuns(datafold, 1, "?pr_sha=0f3c2a9&limit=1")) as [{ status: unknown }];
+      if (status === "done") break;
+      await runtime.sleep(60_000, new AbortController().signal);
+    }
+    expect({ status, polls, waited: runtime.now() - began }).toEqual({
+      status: "done",
+      polls: 61,
+      waited: 3_600_000,
+    });
+  });
+
   it("runs on the real clock by default", async () => {
     mock = await startMockDatafold({ runLifecycle: { stages: [{ status: "processing", ms: 150 }] } });
     await trigger(mock);
