@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { trigger, triggerPath, validDetails, send } from "./helpers.js";
+import { runStatuses, send, trigger, triggerPath, validDetails } from "./helpers.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const bin = fileURLToPath(new URL("../bin/datafold-mock.js", import.meta.url));
@@ -155,10 +155,7 @@ describe("datafold-mock", () => {
     const target = { url: mock.url, apiKey: "k-123456" };
     await trigger(target, 1);
     await trigger(target, 1);
-    const statuses = async () => {
-      const response = await send(target, "/api/v1/ci/1/runs", { method: "GET" });
-      return ((await response.json()) as { id: number; status: string }[]).map((run) => [run.id, run.status]);
-    };
+    const statuses = () => runStatuses(target, 1);
     expect(await statuses()).toEqual([
       [2, "processing"],
       [1, "cancelled"],

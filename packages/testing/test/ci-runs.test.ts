@@ -9,7 +9,7 @@ import {
   startMockDatafold,
 } from "../src/index.js";
 import { serveSimulator } from "../src/mock-datafold.js";
-import { send, trigger, validDetails } from "./helpers.js";
+import { listRuns, runsPath, runStatuses as statuses, send, trigger, validDetails } from "./helpers.js";
 
 let mock: MockDatafold | undefined;
 let clock: FakeClock;
@@ -19,22 +19,6 @@ const start = async (options: MockDatafoldOptions = {}) => {
   return mock;
 };
 afterEach(() => mock?.close());
-
-const runsPath = (ciConfigId: number, query = "") => `/api/v1/ci/${ciConfigId}/runs${query}`;
-
-/** `GET …/runs`; throws unless 200. */
-async function listRuns(
-  datafold: MockDatafold,
-  ciConfigId: number,
-  query = "",
-): Promise<Record<string, unknown>[]> {
-  const response = await send(datafold, runsPath(ciConfigId, query), { method: "GET" });
-  if (response.status !== 200) throw new Error(`list answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>[];
-}
-
-const statuses = async (datafold: MockDatafold, ciConfigId = 1) =>
-  (await listRuns(datafold, ciConfigId)).map((run) => [run.id, run.status]);
 
 const diff = { prod: "analytics.orders", pr: "pr_123.orders", pk: ["id"] };
 const upload = (datafold: MockDatafold, ciConfigId: number, prNum: number | string, body: unknown = [diff]) =>

@@ -71,6 +71,28 @@ export async function trigger(
   return response.json();
 }
 
+export const runsPath = (ciConfigId: number, query = "") => `/api/v1/ci/${ciConfigId}/runs${query}`;
+
+/** `GET …/runs` (`query` as `?a=b`); throws unless 200. */
+export async function listRuns(
+  target: { url?: string; baseUrl?: string; apiKey: string },
+  ciConfigId: number,
+  query = "",
+): Promise<Record<string, unknown>[]> {
+  const response = await send(target, runsPath(ciConfigId, query), { method: "GET" });
+  if (response.status !== 200) throw new Error(`list answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>[];
+}
+
+/** `[id, status]` of each run `GET …/runs` lists, newest first. */
+export async function runStatuses(
+  target: { url?: string; baseUrl?: string; apiKey: string },
+  ciConfigId = 1,
+  query = "",
+): Promise<unknown[][]> {
+  return (await listRuns(target, ciConfigId, query)).map((run) => [run.id, run.status]);
+}
+
 /** `text` as UTF-16 bytes, the way a non-UTF-8 client could send JSON. */
 export function encodeUtf16(
   text: string,

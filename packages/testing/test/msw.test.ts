@@ -2,7 +2,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fakeClock, type MockDatafold, startMockDatafold } from "../src/index.js";
 import { datafoldHandlers } from "../src/msw.js";
-import { type SendOptions, send, trigger, triggerPath, validDetails } from "./helpers.js";
+import { runStatuses, type SendOptions, send, trigger, triggerPath, validDetails } from "./helpers.js";
 
 // Requests to the real mock on 127.0.0.1 pass through; the handlers answer for app.datafold.com.
 const server = setupServer();
@@ -155,10 +155,7 @@ describe("datafoldHandlers run the same CI run lifecycle", () => {
     });
     await trigger(datafold, 2);
     await trigger(datafold, 2);
-    const statuses = async () => {
-      const response = await send(datafold, "/api/v1/ci/2/runs?pr_num=7", { method: "GET" });
-      return ((await response.json()) as { id: number; status: string }[]).map((run) => [run.id, run.status]);
-    };
+    const statuses = () => runStatuses(datafold, 2, "?pr_num=7");
     expect(await statuses()).toEqual([
       [2, "processing"],
       [1, "cancelled"],
