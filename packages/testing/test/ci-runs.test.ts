@@ -382,6 +382,40 @@ describe("the CI operations are found in the spec table by rule, not by position
     expect(await (await upload(datafold, 1, 7)).json()).toEqual({ ci_run_id: 1, run_id: 1 });
   });
 
+  it("filters by a query parameter spec/ adds when it is named like a run field, status included", async () => {
+    const withStatusFilter = {
+      ...datafoldApi,
+      operations: datafoldApi.operations.map((op) =>
+        op.method === "GET" && op.path.endsWith("/runs")
+          ? {
+              ...op,
+              parameters: [
+                ...op.parameters,
+                {
+                  name: "status",
+                  in: "query" as const,
+                  required: false,
+                  schema: { type: "string" as const },
+                },
+              ],
+            }
+          : op,
+      ),
+    };
+    clock = fakeClock();
+    const datafold = await serveSimulator(
+      createDatafoldSimulator(withStatusFilter, { clock }, "test"),
+      {},
+      "test",
+    );
+    mock = datafold;
+    await trigger(datafold, 1);
+    clock.advance(5000);
+    await trigger(datafold, 1);
+    expect(await statuses(datafold, 1, "?status=done")).toEqual([[1, "done"]]);
+    expect(await statuses(datafold, 1, "?status=waiting")).toEqual([[2, "waiting"]]);
+  });
+
   it("still starts runs when spec/ has the trigger alone", async () => {
     const triggerOnly = {
       ...datafoldApi,
