@@ -12,9 +12,13 @@ import {
   type SimulatedOutcome,
 } from "./datafold-simulator.js";
 
+export type { Clock, FakeClock } from "./clock.js";
+export { fakeClock } from "./clock.js";
+export type { CiRunControls, CiRunOptions, CiRunSnapshot, TriggeredRun } from "./datafold-ci-runs.js";
 export type { DatafoldBehaviourOptions, MockDatafoldControls } from "./datafold-simulator.js";
 export type { Fault, FaultKind } from "./fault.js";
 export type { RecordedRequest } from "./recorded-request.js";
+export type { RunLifecycle, RunStage } from "./run-lifecycle.js";
 
 /** Options of {@link datafoldHandlers}. */
 export interface DatafoldHandlersOptions extends DatafoldBehaviourOptions {
@@ -34,7 +38,8 @@ export interface DatafoldHandlers extends MockDatafoldControls {
 }
 
 /**
- * The mock Datafold as msw 2 handlers: same validation, auth, run ids, faults and recording as
+ * The mock Datafold as msw 2 handlers: same validation, auth, runs and their lifecycle (the same
+ * `clock`, `runLifecycle` and `supersede` options), faults and recording as
  * `startMockDatafold`, in-process. A `reset` fault becomes a network error; `reset-mid-body` a body
  * stream that fails half way; `hang` a response that never comes (until the request is aborted).
  *

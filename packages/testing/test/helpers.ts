@@ -1,5 +1,3 @@
-import type { MockDatafold } from "../src/index.js";
-
 /** A body Datafold accepts for "Trigger a PR/MR run". */
 export const validDetails = {
   pr_number: 7,
@@ -61,10 +59,57 @@ export async function locs(response: Response): Promise<unknown[]> {
   return json.detail.map((item) => item.loc);
 }
 
-/** Triggers a run for `ciConfigId` and returns the parsed 200 body. */
-export async function trigger(mock: Pick<MockDatafold, "url" | "apiKey">, ciConfigId = 1): Promise<unknown> {
-  const response = await send(mock, triggerPath(ciConfigId), { body: validDetails });
+/** Triggers a run for `ciConfigId` (with `details` over {@link validDetails}) and returns the parsed 200 body. */
+export async function trigger(
+  mock: { url?: string; baseUrl?: string; apiKey: string },
+  ciConfigId = 1,
+  details: Partial<Record<keyof typeof validDetails, unknown>> = {},
+): Promise<unknown> {
+  const response = await send(mock, triggerPath(ciConfigId), { body: { ...validDetails, ...details } });
   if (response.status !== 200)
     throw new Error(`trigger answered ${response.status}: ${await response.text()}`);
   return response.json();
+}
+
+export const runsPath = (ciConfigId: number, query = "") => `/api/v1/ci/${ciConfigId}/runs${query}`;
+
+/** `GET …/runs` (`query` as `?a=b`); throws unless 200. */
+export async function listRuns(
+  target: { url?: string; baseUrl?: string; apiKey: string },
+  ciConfigId: number,
+  query = "",
+): Promise<Record<string, unknown>[]> {
+  const response = await send(target, runsPath(ciConfigId, query), { method: "GET" });
+  if (response.status !== 200) throw new Error(`list answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>[];
+}
+
+/** `[id, status]` of each run `GET …/runs` lists, newest first. */
+export async function runStatuses(
+  target: { url?: string; baseUrl?: string; apiKey: string },
+  ciConfigId = 1,
+  query = "",
+): Promise<unknown[][]> {
+  return (await listRuns(target, ciConfigId, query)).map((run) => [run.id, run.status]);
+}
+
+/** `text` as UTF-16 bytes, the way a non-UTF-8 client could send JSON. */
+export function encodeUtf16(
+  text: string,
+  { bom, bigEndian }: { bom: boolean; bigEndian: boolean },
+): Uint8Array {
+  const units = (bom ? "\uFEFF" : "") + text;
+  const bytes = new Uint8Array(units.length * 2);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < units.length; i++) view.setUint16(i * 2, units.charCodeAt(i), !bigEndian);
+  return bytes;
+}
+
+/** `text` as UTF-32 little-endian bytes, without a BOM. */
+export function encodeUtf32le(text: string): Uint8Array {
+  const points = [...text].map((c) => c.codePointAt(0)!);
+  const bytes = new Uint8Array(points.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (const [i, point] of points.entries()) view.setUint32(i * 4, point, true);
+  return bytes;
 }
