@@ -14,12 +14,14 @@ import { cliStartSuite } from "./suites/cli-start.js";
 import { clientOverheadSuite } from "./suites/client-overhead.js";
 import { codegenSuite } from "./suites/codegen.js";
 import { footprintSuite } from "./suites/footprint.js";
+import { operationsSuite } from "./suites/operations.js";
 import { soakSuite } from "./suites/soak.js";
 
 const SUITES: Suite[] = [
   codegenSuite,
   buildSuite,
   footprintSuite,
+  operationsSuite,
   clientOverheadSuite,
   cliStartSuite,
   soakSuite,
