@@ -14,6 +14,7 @@ import { cliStartSuite } from "./suites/cli-start.js";
 import { clientOverheadSuite } from "./suites/client-overhead.js";
 import { codegenSuite } from "./suites/codegen.js";
 import { footprintSuite } from "./suites/footprint.js";
+import { operationsSuite } from "./suites/operations.js";
 import { soakSuite } from "./suites/soak.js";
 import { waitEconomySuite } from "./suites/wait-economy.js";
 
@@ -21,6 +22,7 @@ const SUITES: Suite[] = [
   codegenSuite,
   buildSuite,
   footprintSuite,
+  operationsSuite,
   clientOverheadSuite,
   cliStartSuite,
   soakSuite,

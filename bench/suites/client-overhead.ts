@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import type { Contender } from "../client/contenders.js";
+import type { BenchOperation, Contender } from "../client/contenders.js";
 import { contenders } from "../client/contenders.js";
 import { startLoopbackServer } from "../client/start-loopback-server.js";
 import { throughput } from "../client/throughput.js";
@@ -9,6 +9,7 @@ import { median } from "../lib/stats.js";
 import type { Suite } from "../lib/suite.js";
 import { progress } from "../lib/suite.js";
 
+const OPERATIONS: readonly BenchOperation[] = ["trigger", "list runs"];
 const MODES = [
   { label: "sequential", width: 1 },
   { label: "16 concurrent", width: 16 },
@@ -20,28 +21,31 @@ const ROUNDS = 10;
 const MAX_COST_OVER_OPENAPI_FETCH = 1.05;
 const STRETCH_VS_FETCH = 0.9;
 
-/** `triggerPrRun` against raw `fetch`, bare openapi-fetch and axios, interleaved, on a loopback server. */
+/** `triggerPrRun` and `listCiRuns` against raw `fetch`, bare openapi-fetch and axios, interleaved, on a loopback server. */
 export const clientOverheadSuite: Suite = {
   name: "client",
   title: "Client overhead",
   async run() {
     const server = await startLoopbackServer();
     try {
-      const list = await contenders(server.url);
-      await assertSameAnswer(list);
       const rows: Row[] = [];
-      for (const mode of MODES) {
-        progress(
-          `${mode.label}: ${WARM_UP_ROUNDS} warm-up + ${ROUNDS} rounds of ${CALLS_PER_ROUND} calls each`,
-        );
-        const opsPerSecond = await interleavedRounds(list, mode.width);
-        rows.push(...modeRows(mode.label, list, opsPerSecond));
+      for (const operation of OPERATIONS) {
+        const list = await contenders(server.url, operation);
+        await assertSameAnswer(list);
+        for (const mode of MODES) {
+          progress(
+            `${operation}, ${mode.label}: ${WARM_UP_ROUNDS} warm-up + ${ROUNDS} rounds of ${CALLS_PER_ROUND} calls each`,
+          );
+          const opsPerSecond = await interleavedRounds(list, mode.width);
+          rows.push(...modeRows(`${operation}, ${mode.label}`, list, opsPerSecond));
+        }
       }
       return {
         rows,
         notes: [
-          `Each round runs ${CALLS_PER_ROUND} trigger calls per contender, in a rotating order; figures are the median over ${ROUNDS} rounds after ${WARM_UP_ROUNDS} warm-up rounds. The server (bench/client/loopback-server.ts) runs in its own process.`,
+          `Each round runs ${CALLS_PER_ROUND} calls of one operation per contender, in a rotating order; figures are the median over ${ROUNDS} rounds after ${WARM_UP_ROUNDS} warm-up rounds. The server (bench/client/loopback-server.ts) runs in its own process.`,
           "Cost per call compares time per call (1 / ops/s), so ≤ 1.05× means our wrapper adds at most 5 % to a bare openapi-fetch call.",
+          "`triggerPrRun` runs with `checkForStartedRun: false`: with the look before an ambiguous retry on (the default), each trigger also lists the PR head's runs once, so it costs one trigger call plus one list call (the `list runs` rows).",
         ],
       };
     } finally {

@@ -142,7 +142,7 @@ export function describe(spec: SpecDocument, overrides: MethodOverrides): ApiDes
  * (the client words errors by status, the kit answers them FastAPI's way), and the schemas only
  * those reached (`HTTPValidationError`).
  */
-function runtimeOnly(description: ApiDescription): ApiDescription {
+export function runtimeOnly(description: ApiDescription): ApiDescription {
   const operations = description.operations.map(({ summary: _, tags: __, responses, ...operation }) => ({
     ...operation,
     responses: Object.fromEntries(

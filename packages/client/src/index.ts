@@ -31,6 +31,7 @@ export type { CallOptions, DatafoldClientOptions, TriggerOptions } from "./optio
 export { API_KEY_VARIABLES, DEFAULT_BASE_URL, type ResolvedConfig } from "./resolve-config.js";
 export type { RetryEvent } from "./retry-event.js";
 export type { Runtime } from "./runtime.js";
+export type { StartedRunCheckEvent } from "./started-run-check.js";
 export {
   type CiRunLister,
   type CiRunOutcome,

@@ -17,6 +17,7 @@ const grownApi: ApiDescription = {
     ...datafoldApi.operations,
     {
       operationId: "list_artifacts",
+      clientMethod: { name: "list_artifacts", arguments: [] },
       method: "GET",
       path: "/api/v1/dbt/{job_id}/artifacts",
       tags: ["dbt"],
@@ -41,6 +42,7 @@ const grownApi: ApiDescription = {
     },
     {
       operationId: "upload_artifact",
+      clientMethod: { name: "upload_artifact", arguments: [] },
       method: "POST",
       path: "/api/v1/dbt/{job_id}/{artifact_num}",
       tags: ["dbt"],
@@ -59,6 +61,7 @@ const grownApi: ApiDescription = {
     {
       // Listed after the templated upload on purpose: concrete paths must still match first.
       operationId: "finish_job",
+      clientMethod: { name: "finish_job", arguments: [] },
       method: "POST",
       path: "/api/v1/dbt/{job_id}/finish",
       tags: ["dbt"],
@@ -68,6 +71,7 @@ const grownApi: ApiDescription = {
     },
     {
       operationId: "health",
+      clientMethod: { name: "health", arguments: [] },
       method: "GET",
       path: "/api/v1/health",
       tags: [],
