@@ -79,6 +79,22 @@ export function connect(
       userAgent: `datafold-ci-cli/${__PACKAGE_VERSION__}`,
       ...(fetch && { fetch }),
       onRetry: (event) => out.info(describeRetry(event, timeoutSeconds)),
+      onStartedRunCheck: (event) => {
+        if (event.type === "found")
+          out.info(
+            `attempt ${event.attempt} failed, yet it started Datafold CI run ${event.ciRunId}: not triggering again`,
+          );
+        else if (event.type === "unavailable")
+          (event.fallback === "stop" ? out.warn : out.debug)(
+            `could not look for a run the failed attempt started: ${event.reason}`,
+          );
+        else
+          out.debug(
+            event.type === "baseline"
+              ? `${event.runs} run(s) already listed for the PR head`
+              : `attempt ${event.attempt} started no run: retrying`,
+          );
+      },
     });
   } catch (error) {
     if (!isDatafoldInputError(error)) throw error;

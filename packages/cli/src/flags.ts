@@ -84,6 +84,12 @@ export const FLAGS: readonly FlagSpec[] = [
     description: "exit 3 when Datafold accepts the call but starts no run",
   },
   {
+    name: "no-run-check",
+    type: "boolean",
+    description:
+      "skip the list of the PR's runs before the trigger (one call) that lets a retry after a lost answer find the run instead of starting a second",
+  },
+  {
     name: "skip-outside-pr",
     type: "boolean",
     description:

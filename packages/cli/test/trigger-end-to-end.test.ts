@@ -6,6 +6,8 @@ import { PR_BODY, PR_FLAGS, prFlagsWithout } from "./fixtures/ci-environments.js
 import { runBin } from "./run-bin.js";
 
 let mock: MockDatafold;
+/** What reached Datafold besides the trigger's look at the PR's runs before its first attempt (a GET). */
+const triggers = () => mock.requests.filter((request) => request.method !== "GET");
 let env: Record<string, string>;
 beforeAll(async () => {
   mock = await startMockDatafold();
@@ -17,8 +19,9 @@ beforeEach(() => {
   env = { DATAFOLD_API_KEY: mock.apiKey, DATAFOLD_HOST: mock.url };
 });
 
+// Scripted faults below aim at the trigger: --no-run-check keeps the look at the PR's runs from taking the first.
 const trigger = (...extra: string[]) =>
-  runBin(["trigger", ...PR_FLAGS, ...extra], env, { secrets: [mock.apiKey] });
+  runBin(["trigger", ...PR_FLAGS, "--no-run-check", ...extra], env, { secrets: [mock.apiKey] });
 const NO_STACK = /^\s+at /m;
 
 describe("the built bin", () => {
@@ -44,7 +47,7 @@ describe("a started run", () => {
       ),
       stderr: "",
     });
-    expect(mock.requests).toMatchObject([
+    expect(triggers()).toMatchObject([
       {
         method: "POST",
         path: "/api/v1/ci/12/trigger",
@@ -65,13 +68,13 @@ describe("a started run", () => {
 
   it("prints nothing with --quiet", async () => {
     expect(await trigger("--quiet")).toEqual({ code: ExitCode.Ok, stdout: "", stderr: "" });
-    expect(mock.requests).toHaveLength(1);
+    expect(triggers()).toHaveLength(1);
   });
 
   it("takes the official CLI's --pr-number spelling", async () => {
     const run = await runBin(["trigger", ...prFlagsWithout("--pr-num"), "--pr-number", "8"], env);
     expect(run.code).toBe(ExitCode.Ok);
-    expect(mock.requests[0]?.body).toMatchObject({ pr_number: 8 });
+    expect(triggers()[0]?.body).toMatchObject({ pr_number: 8 });
   });
 });
 
@@ -146,7 +149,7 @@ describe("failures: exit 1, what Datafold said, what to check, no stack trace", 
     expect(run.code).toBe(ExitCode.Ok);
     expect(run.stderr).toMatch(/^rate limited by Datafold, retrying in \d+ m?s \(attempt 2 of 3\)\n$/);
     expect(run.stdout).toMatch(/^Datafold CI run \d+ started/);
-    expect(mock.requests.map((request) => request.status)).toEqual([429, 200]);
+    expect(triggers().map((request) => request.status)).toEqual([429, 200]);
   });
 
   it("rate limiting that lasts", async () => {
@@ -187,7 +190,7 @@ describe("failures: exit 1, what Datafold said, what to check, no stack trace", 
     mock.enqueue({ kind: "respond", status: 502, body: "bad gateway" });
     const run = await trigger("--retries", "0");
     expect(run.code).toBe(ExitCode.RequestFailed);
-    expect(mock.requests).toHaveLength(1);
+    expect(triggers()).toHaveLength(1);
   });
 
   it("a connection reset", async () => {
@@ -277,3 +280,33 @@ function closedPort(): Promise<number> {
     });
   });
 }
+
+describe("a retry never starts a second run", () => {
+  it("looks at the PR's runs before triggering, unless --no-run-check", async () => {
+    const run = await runBin(["trigger", ...PR_FLAGS], env, { secrets: [mock.apiKey] });
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(mock.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      "GET /api/v1/ci/12/runs",
+      "POST /api/v1/ci/12/trigger",
+    ]);
+    mock.requests.length = 0;
+    await trigger();
+    expect(mock.requests.map((request) => request.method)).toEqual(["POST"]);
+  });
+
+  it("reports the run a failed attempt started, and does not trigger again", async () => {
+    const before = mock.runs(12).length;
+    mock.enqueue(
+      { kind: "delay", ms: 0 },
+      { kind: "respond", status: 502, reachesDatafold: true, body: "Bad Gateway" },
+    );
+    const run = await runBin(["trigger", ...PR_FLAGS], env, { secrets: [mock.apiKey] });
+    expect(run.code).toBe(ExitCode.Ok);
+    const started = mock.runs(12)[0]!.id;
+    expect(mock.runs(12)).toHaveLength(before + 1);
+    expect(run.stderr).toContain(
+      `attempt 1 failed, yet it started Datafold CI run ${started}: not triggering again`,
+    );
+    expect(run.stdout).toMatch(new RegExp(`^Datafold CI run ${started} started for PR #7`));
+  });
+});

@@ -36,6 +36,7 @@ export const command: CliCommand = {
     ...ALL_TRIGGER_FIELDS.map((field) => TRIGGER_FIELDS[field].flag.slice(2)),
     ...CONNECTION_FLAGS,
     "require-run",
+    "no-run-check",
     "skip-outside-pr",
     "wait",
     "wait-timeout",
@@ -100,7 +101,10 @@ async function runTrigger(commandLine: CommandLine, options: CliOptions, out: Ou
   const { ciConfigId, details } = toRequestInput(resolved.values);
   let result: SubmitCiJob;
   try {
-    result = await connection.client.triggerPrRun(ciConfigId as number, details as unknown as APIPrDetails);
+    result = await connection.client.triggerPrRun(ciConfigId as number, details as unknown as APIPrDetails, {
+      // --dry-run captures one request: the trigger, not the look at the PR's runs.
+      checkForStartedRun: !given("no-run-check") && !dryRun,
+    });
   } catch (error) {
     if (isDatafoldInputError(error)) {
       for (const issue of error.issues) out.error(`${issue.field}: ${issue.message}`);
