@@ -28,8 +28,9 @@ describe("--help and --version", () => {
       }),
     );
     const stdout = pages.map((page) => page.stdout).join("\n");
-    const taken = new Set(pages.flatMap((page) => page.flags));
-    for (const flag of FLAGS.filter((flag) => taken.has(flag.name))) {
+    const taken = new Set([...pages.flatMap((page) => page.flags), "quiet", "debug", "help", "version"]);
+    expect(FLAGS.filter((flag) => !taken.has(flag.name)).map((flag) => flag.name)).toEqual([]);
+    for (const flag of FLAGS) {
       expect(stdout).toContain(`--${flag.name}`);
       for (const alias of flag.aliases ?? []) expect(stdout).toContain(`--${alias}`);
       if (flag.env) expect(stdout).toContain(`env ${flag.env}`);
