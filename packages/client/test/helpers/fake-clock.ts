@@ -1,22 +1,22 @@
+import { fakeClock as kitClock } from "@datafold-ci/testing";
 import type { ApiCiRun } from "@datafold-ci/types";
 import type { Runtime } from "../../src/runtime.js";
 import type { CiRunLister } from "../../src/wait-for-ci-run.js";
 
 type CiRunListQuery = NonNullable<Parameters<CiRunLister["listCiRuns"]>[1]>;
 
-/** A clock that moves only when the code under test sleeps: an hour-long wait runs in milliseconds. */
+/** The testing kit's fake clock as the client's runtime, its sleeps recorded: an hour-long wait runs in milliseconds. */
 export function fakeClock(options: { random?: number } = {}): Runtime & { sleeps: number[] } {
-  let now = Date.UTC(2026, 10, 29, 12, 0, 0);
+  const clock = kitClock(Date.UTC(2026, 10, 29, 12, 0, 0));
   const sleeps: number[] = [];
   return {
     sleeps,
-    sleep: async (ms, signal) => {
-      signal.throwIfAborted();
+    sleep: (ms, signal) => {
       sleeps.push(ms);
-      now += ms;
+      return clock.sleep(ms, signal);
     },
     random: () => options.random ?? 0.5,
-    now: () => now,
+    now: clock.now,
   };
 }
 
