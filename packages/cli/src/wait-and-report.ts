@@ -82,7 +82,7 @@ export async function waitAndReport(target: WaitTarget, context: WaitContext): P
       printJson(context, { ...last, id, status: last?.status ?? null, outcome: "stopped" });
       out.error(
         `stopped waiting (${signal}): Datafold CI run ${id} was ${last ? `${last.status} after ${seconds(lastElapsedMs)}` : "not listed yet"}. ` +
-          `The run goes on in Datafold; wait again with: datafold-ci wait --ci-run-id ${id}`,
+          `The run goes on in Datafold; wait again with: ${waitAgain(target)}`,
       );
       return STOPPED[signal];
     }
@@ -104,10 +104,9 @@ function finish(outcome: CiRunOutcome, target: WaitTarget, context: WaitContext)
   const { out, settings } = context;
   const id = target.ciRunId;
   const after = `after ${seconds(outcome.elapsedMs)} (${outcome.listCalls} status checks)`;
-  const pr = target.prSha ? `--pr-sha ${target.prSha}` : `--pr-num ${target.prNum}`;
   const look =
     `Look at it in Datafold (${context.connection.client.baseUrl}), or list the PR's runs: ` +
-    `datafold-ci runs --ci-config-id ${target.ciConfigId.id} ${pr}`;
+    `datafold-ci runs --ci-config-id ${target.ciConfigId.id} ${prFlag(target)}`;
   if (outcome.kind === "not-found") {
     printJson(context, { id, status: null, outcome: outcome.kind, listed_ids: outcome.listedIds });
     out.error(
@@ -123,7 +122,7 @@ function finish(outcome: CiRunOutcome, target: WaitTarget, context: WaitContext)
   if (outcome.kind === "timed-out") {
     out.error(
       `Datafold CI run ${id} is still ${run ? run.status : "not listed"} ${after}: --wait-timeout ${settings.waitTimeoutSeconds} s passed. ` +
-        `${look}, or wait longer with: datafold-ci wait --ci-run-id ${id}`,
+        `${look}, or wait longer with: ${waitAgain(target)}`,
     );
     return ExitCode.WaitTimedOut;
   }
@@ -141,6 +140,15 @@ function finish(outcome: CiRunOutcome, target: WaitTarget, context: WaitContext)
     `Datafold CI run ${id} was cancelled ${after}: usually a newer commit of the PR superseded it. ${look}.`,
   );
   return ExitCode.RunCancelled;
+}
+
+function prFlag(target: WaitTarget): string {
+  return target.prSha ? `--pr-sha ${target.prSha}` : `--pr-num ${target.prNum}`;
+}
+
+/** The command that waits for the same run again, complete: a later job can paste it. */
+function waitAgain(target: WaitTarget): string {
+  return `datafold-ci wait --ci-config-id ${target.ciConfigId.id} --ci-run-id ${target.ciRunId} ${prFlag(target)}`;
 }
 
 function printJson(context: WaitContext, run: Record<string, unknown>): void {

@@ -85,7 +85,7 @@ describe("trigger --wait", () => {
     const run = await triggerWait("--wait-timeout", "90");
     expect(run.code).toBe(ExitCode.WaitTimedOut);
     expect(run.stderr).toMatch(
-      /error: Datafold CI run (\d+) is still processing after 90 s \(\d+ status checks\): --wait-timeout 90 s passed\. Look at it in Datafold \(http:\/\/127\.0\.0\.1:\d+\), or list the PR's runs: datafold-ci runs --ci-config-id 12 --pr-sha 1a2b3c4\w+, or wait longer with: datafold-ci wait --ci-run-id \1\n/,
+      /error: Datafold CI run (\d+) is still processing after 90 s \(\d+ status checks\): --wait-timeout 90 s passed\. Look at it in Datafold \(http:\/\/127\.0\.0\.1:\d+\), or list the PR's runs: datafold-ci runs --ci-config-id 12 --pr-sha 1a2b3c4\w+, or wait longer with: datafold-ci wait --ci-config-id 12 --ci-run-id \1 --pr-sha 1a2b3c4\w+\n/,
     );
   });
 
