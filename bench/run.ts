@@ -13,6 +13,7 @@ import { buildSuite } from "./suites/build.js";
 import { cliStartSuite } from "./suites/cli-start.js";
 import { clientOverheadSuite } from "./suites/client-overhead.js";
 import { codegenSuite } from "./suites/codegen.js";
+import { exactlyOnceSuite } from "./suites/exactly-once.js";
 import { footprintSuite } from "./suites/footprint.js";
 import { operationsSuite } from "./suites/operations.js";
 import { soakSuite } from "./suites/soak.js";
@@ -23,6 +24,7 @@ const SUITES: Suite[] = [
   footprintSuite,
   operationsSuite,
   clientOverheadSuite,
+  exactlyOnceSuite,
   cliStartSuite,
   soakSuite,
 ];
