@@ -5,12 +5,14 @@ const NAME = "Jenkins";
 
 /**
  * Jenkins multibranch pipelines (the `CHANGE_*` variables of the branch-source plugins).
- * `GIT_COMMIT` can be a merge commit, depending on the checkout strategy. No base SHA variable.
+ * `GIT_COMMIT` is a merge of the PR into its target under the "merge with the target" checkout
+ * strategy (`mergeCheckout`). No base SHA variable.
  */
 export const jenkins: CiProvider = {
   id: "jenkins",
   name: NAME,
   prBuild: "a multibranch pipeline build of a change request (CHANGE_ID set)",
+  mergeCheckout: true,
   variables: {
     pr_number: "CHANGE_ID",
     pr_branch: "CHANGE_BRANCH",
