@@ -55,7 +55,7 @@ describe(".github/workflows", () => {
     }
   });
 
-  it("ci.yml tests every supported Node with the README's test line, generate --check, lint, format, size and changesets", async () => {
+  it("ci.yml tests every supported Node with the README's test line, generate --check, bench:readme --check, lint, format, size and changesets", async () => {
     const { parsed } = await workflow("ci.yml");
     expect(Object.keys(parsed.on)).toEqual(expect.arrayContaining(["push", "pull_request"]));
     expect(parsed.jobs.test?.strategy?.matrix?.node).toEqual([20, 22, 24]);
@@ -65,6 +65,7 @@ describe(".github/workflows", () => {
         `${PNPM} install --frozen-lockfile`,
         await readmeTestLine(),
         `${PNPM} generate --check`,
+        `${PNPM} bench:readme --check`,
         `${PNPM} lint`,
         `${PNPM} format:check`,
         `${PNPM} size`,

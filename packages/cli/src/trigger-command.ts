@@ -87,13 +87,13 @@ export async function runTrigger(
   try {
     client = createDatafoldClient({
       env,
-      baseUrl: host.value,
+      ...(host && { baseUrl: host.value }),
       ...(timeout.ok ? { timeoutMs: Math.round(timeout.value * 1000) } : {}),
       ...(retries.ok ? { maxRetries: retries.value } : {}),
       allowInsecureHttp: given("allow-insecure-http"),
       // The client's messages name these as a CLI user knows them.
       sources: {
-        baseUrl: `--host (from ${describeSource(host.source)})`,
+        baseUrl: host ? `--host (from ${describeSource(host.source)})` : "--host",
         allowInsecureHttp: "--allow-insecure-http",
       },
       userAgent: `datafold-ci-cli/${__PACKAGE_VERSION__}`,
@@ -129,7 +129,8 @@ export async function runTrigger(
     }
     const message = explainFailure(error, {
       baseUrl: client.baseUrl,
-      host,
+      // The client was made, so it had a host.
+      host: host!,
       ciConfigId: resolved.values.ci_config_id!,
       timeoutSeconds,
     });
@@ -192,11 +193,13 @@ function reportResult(
 function resolveHost(
   commandLine: CommandLine,
   env: Readonly<Record<string, string | undefined>>,
-): SourcedValue {
+): SourcedValue | undefined {
   const flag = commandLine.strings.get("host");
   if (flag) return { value: flag.value, source: { kind: "flag", name: flag.typed } };
   const fromEnv = envValue(env, "DATAFOLD_HOST");
   if (fromEnv !== undefined) return { value: fromEnv, source: { kind: "env", name: "DATAFOLD_HOST" } };
+  // A spec with no servers gives no default (issue 14); the client then asks for --host.
+  if (DEFAULT_BASE_URL === undefined) return undefined;
   return { value: DEFAULT_BASE_URL, source: { kind: "default", name: "the default" } };
 }
 
