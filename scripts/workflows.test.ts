@@ -246,6 +246,19 @@ describe(".github/workflows", () => {
   });
 });
 
+it("action.yml runs, by default, the CLI version in packages/cli/package.json of its commit (release:tag-action tags only where that is the published one)", async () => {
+  const action = parse(await readFile(join(repoRoot, "action.yml"), "utf8")) as {
+    inputs: Record<string, { default?: string }>;
+    runs: { steps: Step[] };
+  };
+  expect(action.inputs.version?.default).toBe("");
+  const script = action.runs.steps.map((step) => step.run ?? "").join("\n");
+  expect(script).toContain('"/packages/cli/package.json").version');
+  expect(action.runs.steps.some((step) => step.env?.DATAFOLD_ACTION_PATH === gh("github.action_path"))).toBe(
+    true,
+  );
+});
+
 describe(".github/dependabot.yml", () => {
   interface Update {
     "package-ecosystem": string;
