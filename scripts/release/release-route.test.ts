@@ -70,12 +70,17 @@ afterAll(async () => {
 it("changeset version bumps every published package to one new version, and pnpm release publishes them all", async () => {
   const old = packages[0]?.version;
   expect(released.version).not.toBe(old);
-  for (const { name } of packages) {
-    const { stdout } = await run("npm", ["view", `${name}@${released.version}`, "version"], {
-      env: registry.env(),
-    });
-    expect(stdout.trim(), name).toBe(released.version);
-  }
+  const published = await Promise.all(
+    packages.map(async ({ name }) => {
+      const view = await run("npm", ["view", `${name}@${released.version}`, "version"], {
+        env: registry.env(),
+      });
+      return [name, view.stdout.trim()];
+    }),
+  );
+  expect(Object.fromEntries(published)).toEqual(
+    Object.fromEntries(packages.map(({ name }) => [name, released.version])),
+  );
 });
 
 it("the consumer's client brings @datafold-ci/types at the same version", async () => {

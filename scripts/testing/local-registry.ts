@@ -107,9 +107,12 @@ export async function startLocalRegistry(options: LocalRegistryOptions = {}): Pr
     log: { type: "stdout", format: "pretty", level: "error" },
   };
   const verdaccio = createRequire(import.meta.url).resolve("verdaccio");
+  // The IPC channel is there to close: when this process dies without close(), the server sees "disconnect"
+  // and exits instead of lingering.
   const child = spawn(process.execPath, ["-e", SERVER_SOURCE, verdaccio, JSON.stringify(config)], {
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
+  child.channel?.unref();
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
