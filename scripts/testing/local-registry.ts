@@ -42,7 +42,8 @@ export interface LocalRegistryOptions {
    */
   localOnly?: readonly string[];
   /**
-   * The registry every other package is proxied to.
+   * The registry every other package is proxied to, reached with npm's `cafile`, `https-proxy`, `proxy` and
+   * `strict-ssl` settings.
    * @default the output of `npm config get registry`, read at run time (never written into the repository)
    */
   upstream?: string;
@@ -87,8 +88,9 @@ const TOKEN = "local-registry-test-token";
 export async function startLocalRegistry(options: LocalRegistryOptions = {}): Promise<LocalRegistry> {
   const { signal, localOnly = ["@datafold-ci/*"], startTimeoutMs = 30_000 } = options;
   signal?.throwIfAborted();
-  const upstream =
-    options.upstream ?? (await run("npm", ["config", "get", "registry"], { env: cleanEnv() })).stdout.trim();
+  const npm = await npmNetworkConfig();
+  const upstream = options.upstream ?? npm.registry;
+  if (upstream === undefined) throw new Error("`npm config get registry` printed no registry to proxy to.");
   const root = await mkdtemp(join(tmpdir(), "datafold-ci-registry-"));
   const cache = join(root, "npm-cache");
   await mkdir(cache);
@@ -97,7 +99,11 @@ export async function startLocalRegistry(options: LocalRegistryOptions = {}): Pr
   const config = {
     self_path: join(root, "config.yaml"),
     storage: join(root, "storage"),
-    uplinks: { upstream: { url: upstream, timeout: "60s", max_fails: 5 } },
+    uplinks: {
+      upstream: { url: upstream, timeout: "60s", max_fails: 5, strict_ssl: npm["strict-ssl"] !== "false" },
+    },
+    ...(npm["https-proxy"] === undefined ? {} : { https_proxy: npm["https-proxy"] }),
+    ...(npm.proxy === undefined ? {} : { http_proxy: npm.proxy }),
     packages: {
       ...Object.fromEntries(localOnly.map((pattern) => [pattern, local])),
       "**": { ...local, proxy: "upstream" },
@@ -111,6 +117,9 @@ export async function startLocalRegistry(options: LocalRegistryOptions = {}): Pr
   // and exits instead of lingering.
   const child = spawn(process.execPath, ["-e", SERVER_SOURCE, verdaccio, JSON.stringify(config)], {
     stdio: ["ignore", "pipe", "pipe", "ipc"],
+    // npm trusts its `cafile`; the uplink must too (a TLS-inspecting mirror or proxy). Environment filters such as
+    // turbo's strict mode drop NODE_EXTRA_CA_CERTS, so it is set from npm's config, not inherited.
+    env: npm.cafile === undefined ? process.env : { ...process.env, NODE_EXTRA_CA_CERTS: npm.cafile },
   });
   child.channel?.unref();
   let closed: Promise<void> | undefined;
@@ -156,6 +165,18 @@ export async function startLocalRegistry(options: LocalRegistryOptions = {}): Pr
     close,
   };
 }
+
+/** What npm reaches the upstream registry with: its registry, CA file, proxies and TLS strictness. */
+async function npmNetworkConfig(): Promise<Partial<Record<NpmNetworkKey, string>>> {
+  const { stdout } = await run("npm", ["config", "get", ...NPM_NETWORK_KEYS], { env: cleanEnv() });
+  const entries = stdout
+    .split("\n")
+    .map((line) => line.split(/=(.*)/s) as [string, string | undefined])
+    .filter(([, value]) => value !== undefined && value !== "" && value !== "null" && value !== "undefined");
+  return Object.fromEntries(entries);
+}
+const NPM_NETWORK_KEYS = ["registry", "cafile", "https-proxy", "proxy", "strict-ssl"] as const;
+type NpmNetworkKey = (typeof NPM_NETWORK_KEYS)[number];
 
 /**
  * `process.env` without inherited npm settings: when tests run under `pnpm test`, pnpm exports its own
