@@ -38,8 +38,11 @@ beforeAll(async () => {
   const env = registry.env({
     PATH: [pnpmDir, process.env.PATH].join(delimiter),
     TURBO_TELEMETRY_DISABLED: "1",
-    // What a CI without OIDC (Jenkins, GitLab) looks like to npm: no GitHub Actions variables.
+    // What a CI without OIDC (Jenkins, GitLab) looks like to npm: no GitHub Actions variables, so this holds
+    // when the test itself runs in GitHub Actions too.
     GITHUB_ACTIONS: undefined,
+    ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
     CI: "true",
   });
   await run("npx", [...PNPM, "changeset", "version"], { cwd: repo, env });
