@@ -16,7 +16,7 @@ const packages = await publishedPackages();
 
 let work: string;
 let registry: LocalRegistry;
-let released: { version: string; stdout: string };
+let released: { version: string };
 const consumer = () => join(work, "consumer");
 
 /** The directory of the pinned pnpm's bin: `changeset publish` runs `pnpm publish` from PATH. */
@@ -28,8 +28,14 @@ async function pnpmBinDir(): Promise<string> {
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "datafold-ci-release-"));
   const repo = join(work, "repo");
-  const [started, pnpmDir] = await Promise.all([startLocalRegistry(), pnpmBinDir(), copyRepository(repo)]);
-  registry = started;
+  // Assigned as soon as it listens, so afterAll closes it even when the copy fails.
+  const [pnpmDir] = await Promise.all([
+    pnpmBinDir(),
+    startLocalRegistry().then((started) => {
+      registry = started;
+    }),
+    copyRepository(repo),
+  ]);
   // A bump of our own, so the route is exercised even when no changeset is pending (right after a release).
   await writeFile(
     join(repo, ".changeset/release-route-test.md"),
@@ -49,8 +55,8 @@ beforeAll(async () => {
   const cli = JSON.parse(await readFile(join(repo, "packages/cli/package.json"), "utf8")) as {
     version: string;
   };
-  const { stdout } = await run("npx", [...PNPM, "release"], { cwd: repo, env, maxBuffer: 16 * 1024 * 1024 });
-  released = { version: cli.version, stdout };
+  await run("npx", [...PNPM, "release"], { cwd: repo, env, maxBuffer: 16 * 1024 * 1024 });
+  released = { version: cli.version };
 
   await mkdir(consumer());
   await writeFile(join(consumer(), "package.json"), '{ "name": "release-consumer", "private": true }\n');
