@@ -83,7 +83,7 @@ const cases: Case[] = [
   {
     edit: "the request example changes",
     change: (doc) => {
-      trigger(doc).requestBody.content["application/json"].example.pr_number = 42;
+      trigger(doc).requestBody.content["application/json"].example = { pr_number: 42 };
     },
     bump: "patch",
     reason: `patch: ${TRIGGER} request body (application/json): documentation changed (example)`,
@@ -154,9 +154,9 @@ const cases: Case[] = [
   {
     edit: "an operation is added",
     change: (doc) => {
-      doc.paths["/api/v1/ci/{ci_config_id}/runs"] = {
+      doc.paths["/api/v1/ci/{ci_config_id}/status"] = {
         get: {
-          operationId: "list_runs_api_v1_ci__ci_config_id__runs_get",
+          operationId: "ci_status_api_v1_ci__ci_config_id__status_get",
           parameters: [{ name: "ci_config_id", in: "path", required: true, schema: { type: "integer" } }],
           responses: {
             "200": { description: "Successful Response", content: { "application/json": { schema: {} } } },
@@ -165,7 +165,7 @@ const cases: Case[] = [
       };
     },
     bump: "minor",
-    reason: "minor: GET /api/v1/ci/{ci_config_id}/runs: operation added",
+    reason: "minor: GET /api/v1/ci/{ci_config_id}/status: operation added",
   },
   {
     edit: "an operation is removed",
@@ -302,6 +302,71 @@ const cases: Case[] = [
     bump: "major",
     reason:
       'major: SubmitCiJob.run_id (response): "readOnly" changed, which this tool does not classify; counted as breaking until reviewed',
+  },
+  {
+    edit: "the first server's url changes: requests go elsewhere by default",
+    change: (doc) => {
+      doc.servers[0].url = "https://eu.datafold.com";
+    },
+    bump: "major",
+    reason:
+      "major: servers[0].url: default host changed (https://app.datafold.com → https://eu.datafold.com); the client and CLI send requests there unless told otherwise",
+  },
+  {
+    edit: "a new first server is put before the old one",
+    change: (doc) => {
+      doc.servers.unshift({ url: "https://eu.datafold.com", description: "EU" });
+    },
+    bump: "major",
+    reason:
+      "major: servers[0].url: default host changed (https://app.datafold.com → https://eu.datafold.com); the client and CLI send requests there unless told otherwise",
+  },
+  {
+    edit: "every server is removed: the packages lose their default host",
+    change: (doc) => {
+      delete doc.servers;
+    },
+    bump: "major",
+    reason:
+      "major: servers[0].url: default host removed (was https://app.datafold.com); callers must now give one",
+  },
+  {
+    edit: "a first server is added to a spec with none",
+    base: (doc) => {
+      delete doc.servers;
+    },
+    change: (doc) => {
+      doc.servers = [{ url: "https://app.datafold.com" }];
+    },
+    bump: "minor",
+    reason: "minor: servers[0].url: default host added (https://app.datafold.com)",
+  },
+  {
+    edit: "a second server is added",
+    change: (doc) => {
+      doc.servers.push({ url: "https://eu.datafold.com", description: "EU" });
+    },
+    bump: "minor",
+    reason: "minor: servers: other servers changed (servers[1] added)",
+  },
+  {
+    edit: "a second server's url changes",
+    base: (doc) => {
+      doc.servers.push({ url: "https://eu.datafold.com" });
+    },
+    change: (doc) => {
+      doc.servers[1].url = "https://eu2.datafold.com";
+    },
+    bump: "minor",
+    reason: "minor: servers: other servers changed (servers[1] changed)",
+  },
+  {
+    edit: "the first server's description changes",
+    change: (doc) => {
+      doc.servers[0].description = "Datafold Cloud";
+    },
+    bump: "patch",
+    reason: "patch: servers[0]: documentation changed (description)",
   },
   {
     edit: "the YAML is rewritten with other key order, quoting and no comments",

@@ -9,6 +9,8 @@ import { runScript } from "./testing/run-script.js";
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const SPEC = "spec/datafold-api.yaml";
 const TRIGGER_PATH = "/api/v1/ci/{ci_config_id}/trigger";
+const RUNS_PATH = "/api/v1/ci/{ci_config_id}/runs";
+const UPLOAD_PATH = "/api/v1/ci/{ci_config_id}/{pr_num}";
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests build upstream documents freely.
 type Doc = Record<string, any>;
@@ -23,14 +25,14 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 /** Datafold's published document as the workflow downloads it: our operations among many others, as JSON. */
 async function upstream(edit: (doc: Doc) => void = () => {}): Promise<string> {
   const doc = parse(await readFile(join(repoRoot, SPEC), "utf8")) as Doc;
-  doc.paths["/api/v1/ci/{ci_config_id}/runs"] = {
+  doc.paths["/api/v1/ci/{ci_config_id}/status"] = {
     get: {
       tags: ["CI"],
-      operationId: "list_runs_api_v1_ci__ci_config_id__runs_get",
+      operationId: "ci_status_api_v1_ci__ci_config_id__status_get",
       responses: {
         "200": {
           description: "Successful Response",
-          content: { "application/json": { schema: { $ref: "#/components/schemas/CiRun" } } },
+          content: { "application/json": { schema: { $ref: "#/components/schemas/CiStatus" } } },
         },
       },
     },
@@ -38,8 +40,7 @@ async function upstream(edit: (doc: Doc) => void = () => {}): Promise<string> {
   doc.paths["/api/v1/monitors"] = {
     get: { tags: ["Monitors"], operationId: "list_monitors", responses: { "200": { description: "OK" } } },
   };
-  doc.tags.push({ name: "Monitors" });
-  doc.components.schemas.CiRun = { type: "object", properties: { id: { type: "integer" } } };
+  doc.components.schemas.CiStatus = { type: "object", properties: { id: { type: "integer" } } };
   edit(doc);
   const file = join(root, "openapi-public.json");
   await writeFile(file, JSON.stringify(doc));
@@ -60,14 +61,17 @@ describe("pnpm spec:sync", () => {
   it("brings upstream edits to our operations and the schemas they reach, and nothing else", async () => {
     const input = await upstream((doc) => {
       doc.components.schemas.APIPrDetails.properties.pr_title = { type: "string", title: "Pr Title" };
+      doc.tags = [{ name: "CI" }, { name: "Monitors" }];
     });
     await specSync("--input", input);
     const synced = parse(await readFile(join(root, SPEC), "utf8")) as Doc;
-    expect(Object.keys(synced.paths)).toEqual([TRIGGER_PATH]);
+    expect(Object.keys(synced.paths)).toEqual([RUNS_PATH, TRIGGER_PATH, UPLOAD_PATH]);
     expect(Object.keys(synced.components.schemas)).toEqual([
       "APIPrDetails",
-      "SubmitCiJob",
+      "ApiCiRun",
+      "CiDiff",
       "HTTPValidationError",
+      "SubmitCiJob",
       "ValidationError",
     ]);
     expect(synced.components.schemas.APIPrDetails.properties.pr_title).toEqual({
@@ -84,7 +88,7 @@ describe("pnpm spec:sync", () => {
     });
     await specSync("--input", input);
     const synced = parse(await readFile(join(root, SPEC), "utf8")) as Doc;
-    expect(Object.keys(synced.paths)).toEqual(["/api/v2/ci/{ci_config_id}/trigger"]);
+    expect(Object.keys(synced.paths)).toEqual([RUNS_PATH, UPLOAD_PATH, "/api/v2/ci/{ci_config_id}/trigger"]);
   });
 
   it("warns about, and drops, a shipped operation upstream no longer has", async () => {
@@ -96,7 +100,10 @@ describe("pnpm spec:sync", () => {
     expect(result.stderr).toContain(
       `spec:sync: warning: POST ${TRIGGER_PATH} (trigger_ci_api_v1_ci__ci_config_id__trigger_post) is no longer in`,
     );
-    expect((parse(await readFile(join(root, SPEC), "utf8")) as Doc).paths).toEqual({});
+    expect(Object.keys((parse(await readFile(join(root, SPEC), "utf8")) as Doc).paths)).toEqual([
+      RUNS_PATH,
+      UPLOAD_PATH,
+    ]);
   });
 
   it("refuses a download that is not an OpenAPI document, leaving spec/ alone", async () => {

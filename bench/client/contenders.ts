@@ -25,17 +25,28 @@ export async function contenders(
   baseUrl: string,
   operation: BenchOperation = "trigger",
 ): Promise<Contender[]> {
-  return operation === "trigger" ? triggerContenders(baseUrl) : listContenders(baseUrl);
+  const { createDatafoldClient } = await loadClient();
+  const headers = { Authorization: `Key ${API_KEY}` };
+  const clients: Clients = {
+    headers,
+    bare: createClient<paths>({ baseUrl, headers }),
+    viaAxios: axios.create({ baseURL: baseUrl, headers }),
+    ours: createDatafoldClient({ apiKey: API_KEY, baseUrl }),
+  };
+  return operation === "trigger" ? triggerContenders(baseUrl, clients) : listContenders(baseUrl, clients);
 }
 
-async function listContenders(baseUrl: string): Promise<Contender[]> {
-  const { createDatafoldClient } = await loadClient();
+/** The same three clients, configured alike, for every operation. */
+interface Clients {
+  readonly headers: Record<string, string>;
+  readonly bare: ReturnType<typeof createClient<paths>>;
+  readonly viaAxios: ReturnType<typeof axios.create>;
+  readonly ours: ReturnType<Awaited<ReturnType<typeof loadClient>>["createDatafoldClient"]>;
+}
+
+function listContenders(baseUrl: string, { headers, bare, viaAxios, ours }: Clients): Contender[] {
   const query = new URLSearchParams({ pr_sha: RUNS_QUERY.pr_sha, limit: String(RUNS_QUERY.limit) });
   const url = `${baseUrl}${RUNS.replace("{ci_config_id}", String(SAMPLE_CI_CONFIG_ID))}?${query}`;
-  const headers = { Authorization: `Key ${API_KEY}` };
-  const bare = createClient<paths>({ baseUrl, headers });
-  const viaAxios = axios.create({ baseURL: baseUrl, headers });
-  const ours = createDatafoldClient({ apiKey: API_KEY, baseUrl });
   return [
     {
       key: "fetch",
@@ -68,13 +79,8 @@ async function listContenders(baseUrl: string): Promise<Contender[]> {
   ];
 }
 
-async function triggerContenders(baseUrl: string): Promise<Contender[]> {
-  const { createDatafoldClient } = await loadClient();
+function triggerContenders(baseUrl: string, { headers, bare, viaAxios, ours }: Clients): Contender[] {
   const url = `${baseUrl}${TRIGGER.replace("{ci_config_id}", String(SAMPLE_CI_CONFIG_ID))}`;
-  const headers = { Authorization: `Key ${API_KEY}` };
-  const bare = createClient<paths>({ baseUrl, headers });
-  const viaAxios = axios.create({ baseURL: baseUrl, headers });
-  const ours = createDatafoldClient({ apiKey: API_KEY, baseUrl });
   return [
     {
       key: "fetch",

@@ -5,7 +5,7 @@ import { datafoldApi } from "../../packages/spec/src/index.js";
 
 /**
  * Build-time constants every package bakes in: its own name and version, for `User-Agent`
- * and `--version`, and the spec's default server. Baked in rather than read at run time because the
+ * and `--version`, and the spec's default server (`undefined` when it names none). Baked in rather than read at run time because the
  * client runs where there is no file system (browsers, workers) and must not import `node:` modules,
  * and because the CLI's `--help` must not pay for loading the client (issue 5's start-up goal).
  */
@@ -17,7 +17,8 @@ export function packageDefines(packageDir: string): Record<string, string> {
   return {
     __PACKAGE_NAME__: JSON.stringify(pkg.name),
     __PACKAGE_VERSION__: JSON.stringify(pkg.version),
-    __DEFAULT_BASE_URL__: JSON.stringify(datafoldApi.servers[0]?.url),
+    // A spec may name no server (FastAPI's documents do not): then there is no default host (issue 14).
+    __DEFAULT_BASE_URL__: JSON.stringify(datafoldApi.servers[0]?.url) ?? "undefined",
   };
 }
 

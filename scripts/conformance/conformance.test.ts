@@ -28,6 +28,9 @@ const API_KEY = `conformance-key-${randomUUID()}`;
 const WRONG_KEY = `wrong-key-${randomUUID()}`;
 
 const python = findFastApiPython();
+// CI names its Python (GitHub CI installs a pinned FastAPI, issue 13): a named Python without FastAPI fails.
+if (!python.found && process.env.CONFORMANCE_PYTHON)
+  throw new Error(`CONFORMANCE_PYTHON=${process.env.CONFORMANCE_PYTHON}: ${python.reason}`);
 if (!python.found) console.warn(`conformance tests skipped: ${python.reason}`);
 
 /** A server's answer as sent. */

@@ -3,15 +3,16 @@ import type { OpenApiDocument, SpecDocument } from "../codegen/spec-documents.js
 import type { Change } from "./change.js";
 import { compareOperations } from "./compare-operations.js";
 import { compareSchemas } from "./compare-schemas.js";
+import { compareServers } from "./compare-servers.js";
 import type { Direction } from "./effects.js";
 import { asObject, type JsonObject } from "../codegen/json-object.js";
 import { changedKeys, type Report, reportDocumentation, reportUnrecognised } from "./keyword-diff.js";
 import { componentUsage } from "./schema-usage.js";
 import { typeIncompatibilities } from "./type-compatibility.js";
 
-// Top-level keys that describe the API without shaping a request or response. `servers` included: the
-// client's default host is its own setting, not read from the spec at run time.
-const DOCUMENT_METADATA = new Set(["openapi", "info", "servers", "tags", "externalDocs"]);
+// Top-level keys that describe the API without shaping a request or response. Not `servers`: the first
+// one is the packages' default host (compare-servers.ts).
+const DOCUMENT_METADATA = new Set(["openapi", "info", "tags", "externalDocs"]);
 const EMPTY_DOCUMENT: OpenApiDocument = { openapi: "3.1.0", info: { title: "", version: "" } };
 
 /**
@@ -56,7 +57,14 @@ function compareDocuments(
     report({ bump: "patch", where: file, what: `documentation changed (${metadata.join(", ")})` });
   if (!isDeepStrictEqual(b.security, a.security))
     report({ bump: "major", where: file, what: "security requirements changed" });
-  reportUnrecognised(b, a, new Set([...DOCUMENT_METADATA, "security", "paths", "components"]), file, report);
+  reportUnrecognised(
+    b,
+    a,
+    new Set([...DOCUMENT_METADATA, "servers", "security", "paths", "components"]),
+    file,
+    report,
+  );
+  compareServers(before.servers, after.servers, report);
 
   compareOperations(before, after, report);
   compareSecuritySchemes(

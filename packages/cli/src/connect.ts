@@ -163,7 +163,8 @@ function givenHost(
   if (flag) return { value: flag.value, source: { kind: "flag", name: flag.typed } };
   const fromEnv = envValue(env, "DATAFOLD_HOST");
   if (fromEnv !== undefined) return { value: fromEnv, source: { kind: "env", name: "DATAFOLD_HOST" } };
-  return { value: DEFAULT_BASE_URL, source: { kind: "default", name: "the default" } };
+  // A spec with no servers gives no default (issue 14): the client's problem then asks for --host.
+  return { value: DEFAULT_BASE_URL ?? "(none)", source: { kind: "default", name: "the default" } };
 }
 
 function missingApiKey(env: Readonly<Record<string, string | undefined>>): string {

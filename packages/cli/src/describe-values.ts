@@ -13,7 +13,7 @@ export interface ValueReport {
 /** The values, the host and the key (as `[REDACTED]`), each with where it came from, and what CI was detected. */
 export function describeValues(
   resolved: TriggerValues,
-  host: SourcedValue,
+  host: SourcedValue | undefined,
   apiKeyVariable: string | undefined,
   detection: CiDetection,
 ): ValueReport {
@@ -25,7 +25,11 @@ export function describeValues(
       from: found ? `from ${describeSource(found.source)}` : (resolved.gaps[field] ?? "not given"),
     };
   });
-  rows.push({ name: "--host", value: host.value, from: `from ${describeSource(host.source)}` });
+  rows.push({
+    name: "--host",
+    value: host?.value ?? "(missing)",
+    from: host ? `from ${describeSource(host.source)}` : "no default: the spec names no server",
+  });
   rows.push({
     name: "API key",
     value: apiKeyVariable ? "[REDACTED]" : "(missing)",

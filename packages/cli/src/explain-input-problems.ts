@@ -73,7 +73,7 @@ function explainMissing(field: TriggerField, gap: string | undefined, detection:
   const head = `${spec.flag} is missing (${spec.label}): pass ${spec.flag} or set ${spec.env}`;
   if (field === "ci_config_id") return `${head}; it is the id of the CI config in Datafold's CI settings.`;
   const { provider } = detection;
-  let where: string;
+  let where: string | undefined;
   if (!provider) {
     const sources = ciProviders.flatMap((p) =>
       p.variables[field] ? [`${p.variables[field]} (${p.name})`] : [],
@@ -85,10 +85,13 @@ function explainMissing(field: TriggerField, gap: string | undefined, detection:
       variable === undefined
         ? `${provider.name} has no variable for it`
         : detection.reading.pullRequest
-          ? `${variable} (${provider.name}) is not set`
+          ? // A gap says why a set variable was not used (a merge checkout, a payload that would not parse).
+            gap === undefined
+            ? `${variable} (${provider.name}) is not set`
+            : undefined
           : `in a PR build ${provider.name} supplies it from ${variable}`;
   }
-  return `${head}; ${where}${gap === undefined ? "" : `; ${gap}`}.`;
+  return `${[head, where, gap].filter(Boolean).join("; ")}.`;
 }
 
 function summarise(missing: readonly TriggerField[], detection: CiDetection): string {

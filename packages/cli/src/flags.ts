@@ -20,7 +20,7 @@ export interface FlagSpec {
 const dropDashes = (flag: string) => flag.slice(2);
 
 /** The default Datafold host: the spec's first server, baked in at build time (the client's `DEFAULT_BASE_URL`). */
-export const DEFAULT_HOST: string = __DEFAULT_BASE_URL__;
+export const DEFAULT_HOST: string | undefined = __DEFAULT_BASE_URL__;
 /** Per-attempt timeout, in seconds. */
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 /** Retries after the first attempt. */
@@ -56,7 +56,7 @@ export const FLAGS: readonly FlagSpec[] = [
     type: "string",
     placeholder: "<url>",
     env: "DATAFOLD_HOST",
-    default: DEFAULT_HOST,
+    default: DEFAULT_HOST ?? "none",
     description: "Datafold's URL, with scheme (https://eu.datafold.com, or a dedicated deployment)",
   },
   {

@@ -1,5 +1,5 @@
 // Replaced at build time by scripts/build/tsup-preset.ts (and in tests by vitest's `define`).
 declare const __PACKAGE_NAME__: string;
 declare const __PACKAGE_VERSION__: string;
-/** The spec's first `servers` URL. */
-declare const __DEFAULT_BASE_URL__: string;
+/** The spec's first `servers` URL; `undefined` when the spec names none. */
+declare const __DEFAULT_BASE_URL__: string | undefined;

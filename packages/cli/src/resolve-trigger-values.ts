@@ -2,6 +2,7 @@ import type { CiDetection } from "./ci/detect-ci.js";
 import { envValue } from "./ci/read-variable.js";
 import { expandCommit, FULL_SHA, findMergeBase } from "./git/git-lookup.js";
 import type { GitRunner } from "./git/git-runner.js";
+import { prHeadOfMergeCheckout } from "./git/merge-checkout.js";
 import type { FlagValue } from "./parse-command-line.js";
 import { ALL_TRIGGER_FIELDS, TRIGGER_FIELDS, type TriggerField } from "./pr-fields.js";
 import type { SourcedValue } from "./value-source.js";
@@ -27,7 +28,8 @@ export interface ResolveInputs {
 /**
  * Picks each trigger value from, in order: its flag, its `DATAFOLD_*` variable, the CI. Then, for
  * values from the CI only: expands an abbreviated SHA (Bitbucket's destination commit) with
- * `git rev-parse`; and when no base SHA was found, computes `git merge-base` against the target branch.
+ * `git rev-parse`; replaces a CI's checkout of the PR merged into its target with the PR head; and
+ * when no base SHA was found, computes `git merge-base` against the target branch.
  */
 export async function resolveTriggerValues({
   flags,
@@ -66,6 +68,15 @@ export async function resolveTriggerValues({
         `${found.source.name} is "${found.value}", not a full commit SHA, and git could not expand it: ${expanded.reason}. ` +
           `Pass ${TRIGGER_FIELDS[field].flag} with the full SHA if Datafold does not find the commit.`,
       );
+  }
+  const prSha = values.pr_sha;
+  if (prSha?.source.kind === "ci" && detection.provider?.mergeCheckout && values.base_branch) {
+    const checkout = await prHeadOfMergeCheckout(git, prSha, values.base_branch.value);
+    if (checkout.ok) values.pr_sha = checkout.value;
+    else {
+      delete values.pr_sha;
+      gaps.pr_sha = checkout.reason;
+    }
   }
   if (values.base_sha === undefined && gaps.base_sha === undefined) {
     const target = values.base_branch?.value;

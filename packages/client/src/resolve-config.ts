@@ -6,8 +6,11 @@ import type { DatafoldClientOptions } from "./options.js";
 import type { RetryEvent } from "./retry-event.js";
 import type { StartedRunCheckEvent } from "./started-run-check.js";
 
-/** Where Datafold's API is unless told otherwise: the first `servers` entry of the spec. */
-export const DEFAULT_BASE_URL: string = datafoldApi.servers[0]!.url;
+/**
+ * Where Datafold's API is unless told otherwise: the first `servers` entry of the spec. `undefined`
+ * when the spec names no server; every client then needs `baseUrl` or `DATAFOLD_HOST`.
+ */
+export const DEFAULT_BASE_URL: string | undefined = datafoldApi.servers[0]?.url;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 2;
@@ -168,9 +171,17 @@ function resolveBaseUrl(
   issues: InputIssue[],
 ): { value: string; source: string } | undefined {
   const fromEnv = firstSetEnv(env, ["DATAFOLD_HOST"]);
+  const option = options.sources?.baseUrl ?? "the baseUrl option";
+  if (options.baseUrl === undefined && fromEnv === undefined && DEFAULT_BASE_URL === undefined) {
+    issues.push({
+      field: "baseUrl",
+      message: `no Datafold host: pass ${option} or set DATAFOLD_HOST (this build's spec names no default server)`,
+    });
+    return undefined;
+  }
   const [source, raw]: [string, unknown] =
     options.baseUrl !== undefined
-      ? [options.sources?.baseUrl ?? "the baseUrl option", options.baseUrl]
+      ? [option, options.baseUrl]
       : [fromEnv ? "DATAFOLD_HOST" : "the default", fromEnv?.value ?? DEFAULT_BASE_URL];
   const fail = (message: string) => {
     issues.push({ field: "baseUrl", message: `${source} ${message}` });
@@ -181,7 +192,7 @@ function resolveBaseUrl(
     url = new URL(String(raw).trim());
   } catch {
     return fail(
-      `is not a full URL (got "${String(raw)}"); expected one with a scheme, e.g. ${DEFAULT_BASE_URL}`,
+      `is not a full URL (got "${String(raw)}"); expected one with a scheme, e.g. ${DEFAULT_BASE_URL ?? "https://datafold.example.com"}`,
     );
   }
   if (url.username || url.password) return fail("must not contain a user name or password");

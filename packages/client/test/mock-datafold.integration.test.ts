@@ -1,6 +1,6 @@
 import { type MockDatafold, startMockDatafold } from "@datafold-ci/testing";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createDatafoldClientWithRuntime } from "../src/create-datafold-client.js";
 import {
   checkTriggerInput,
@@ -259,7 +259,9 @@ describe("each error kind, from a real server", () => {
     const reason = new Error("cancelled by the CI job");
     const controller = new AbortController();
     const pending = clientFor().triggerPrRun(7, details, { ...blind, signal: controller.signal });
-    setTimeout(() => controller.abort(reason), 50);
+    // Abort once the server holds the request, however slow the machine is.
+    await vi.waitFor(() => expect(mock.requests).toHaveLength(1), { timeout: 10_000 });
+    controller.abort(reason);
     expect(await rejectionOf(pending)).toBe(reason);
     expect(mock.requests.map((r) => r.status)).toEqual([0]); // sent once, never answered, not retried
   });

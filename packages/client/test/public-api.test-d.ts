@@ -30,7 +30,7 @@ describe("public types", () => {
   it("createDatafoldClient takes optional options and returns a DatafoldClient", () => {
     expectTypeOf(createDatafoldClient).parameters.toEqualTypeOf<[options?: DatafoldClientOptions]>();
     expectTypeOf(createDatafoldClient()).toEqualTypeOf<DatafoldClient>();
-    expectTypeOf(DEFAULT_BASE_URL).toEqualTypeOf<string>();
+    expectTypeOf(DEFAULT_BASE_URL).toEqualTypeOf<string | undefined>();
   });
 
   it("triggerPrRun takes the wire-named PR details and resolves with SubmitCiJob", () => {

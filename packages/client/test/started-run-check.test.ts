@@ -29,7 +29,8 @@ const client = (options: DatafoldClientOptions = {}) =>
       apiKey: mock.apiKey,
       baseUrl: mock.url,
       env: {},
-      timeoutMs: 500,
+      // Long enough that a loaded machine never times out a request no fault holds.
+      timeoutMs: 5_000,
       onStartedRunCheck: (event) => events.push(event),
       ...options,
     },
@@ -57,7 +58,7 @@ describe("triggerPrRun after a failure that may have started a run", () => {
 
   it("returns the run an attempt started before it hung past the timeout", async () => {
     mock.enqueue(passes, { kind: "hang", reachesDatafold: true });
-    await expect(client({ timeoutMs: 200 }).triggerPrRun(7, details)).resolves.toEqual({ ci_run_id: 1 });
+    await expect(client({ timeoutMs: 1_000 }).triggerPrRun(7, details)).resolves.toEqual({ ci_run_id: 1 });
     expect(runIds()).toEqual([1]);
   });
 
@@ -90,7 +91,7 @@ describe("triggerPrRun after a failure that may have started a run", () => {
   });
 
   it("keeps exactly one run over many calls with ambiguous failures", async () => {
-    const datafold = client({ timeoutMs: 200 });
+    const datafold = client({ timeoutMs: 1_000 });
     for (let call = 0; call < 12; call++) {
       const lost = [
         { kind: "respond", status: [500, 502, 504][call % 3]!, reachesDatafold: true },

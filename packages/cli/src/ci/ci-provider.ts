@@ -37,6 +37,11 @@ export interface CiProvider {
   readonly prBuild: string;
   /** Where each fact is read from, for messages; `undefined` when this CI has no variable for it. */
   readonly variables: Readonly<Record<PrField, string | undefined>>;
+  /**
+   * The `pr_sha` variable may be the PR merged into its target, made by the checkout (Jenkins' "merge
+   * with the target" strategy); the PR head is then that merge's second parent (issue 14).
+   */
+  readonly mergeCheckout?: boolean;
   /** Whether the environment is this CI's. */
   isActive(env: Env): boolean;
   /** Reads the facts of the current build. */

@@ -22,26 +22,3 @@ export function ciVariable(
   const value = transform ? transform(raw) : raw;
   return value === undefined ? undefined : { value, source: { kind: "ci", name, provider } };
 }
-
-/** The first of `names` that is set, as a sourced value. */
-export function firstCiVariable(
-  env: Env,
-  provider: string,
-  names: readonly string[],
-): SourcedValue | undefined {
-  for (const name of names) {
-    const found = ciVariable(env, provider, name);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/** Drops the `undefined` entries, so a reading lists only the facts found. */
-export function definedValues<K extends string>(
-  values: Readonly<Record<K, SourcedValue | undefined>>,
-): Partial<Record<K, SourcedValue>> {
-  const out: Partial<Record<K, SourcedValue>> = {};
-  for (const [key, value] of Object.entries(values) as [K, SourcedValue | undefined][])
-    if (value !== undefined) out[key] = value;
-  return out;
-}

@@ -1,0 +1,61 @@
+import type { PrField } from "../pr-fields.js";
+import type { CiProvider, Env } from "./ci-provider.js";
+
+/** A test of one CI variable: set (not empty), or equal to a value, or matching a pattern. */
+export interface VariableTest {
+  readonly variable: string;
+  /** The value it must have: a string exactly, a pattern by match. Absent: any value. */
+  readonly is?: string | RegExp;
+  /** A value that does not count although the variable is set (Buildkite's `false`). */
+  readonly isNot?: string;
+}
+
+/** One place a fact may be read from; of a fact's sources, the first that yields a value wins. */
+export type FactSource =
+  | {
+      /** A CI variable. */
+      readonly variable: string;
+      /** Reshapes the value, `undefined` when it holds no usable fact (a URL without a trailing number). */
+      readonly transform?: (value: string) => string | undefined;
+      /** Skipped when this holds (Azure's PULLREQUESTID, which is no PR number in a GitHub repository). */
+      readonly unless?: VariableTest;
+      /** Said after the variable's name in messages, e.g. `(GitHub repos)`. */
+      readonly note?: string;
+    }
+  | {
+      /** A dotted path into the JSON file that the provider's `payloadFile` variable names. */
+      readonly payload: string;
+    };
+
+/** A trap that leaves a fact unknown for a reason the user must hear: applies when the fact was not found. */
+export interface Trap {
+  readonly field: PrField;
+  readonly when: VariableTest;
+  readonly message: string | ((env: Env) => string);
+}
+
+/**
+ * One CI system as data: how to recognise it, when its build is a PR build, where each fact is, and
+ * its traps. {@link defineProvider} turns it into a {@link CiProvider}.
+ */
+export interface ProviderSpec {
+  /** Stable identifier, e.g. `gitlab-ci`. */
+  readonly id: string;
+  /** Display name, e.g. `GitLab CI`. */
+  readonly name: string;
+  /** The kind of build that carries PR facts, for messages. */
+  readonly prBuild: string;
+  /** The environment is this CI's when this holds. */
+  readonly active: VariableTest;
+  /** The build is for a PR when any of these holds. */
+  readonly pullRequestWhen: readonly VariableTest[];
+  /** Where each fact is read, in order of preference; empty when the CI has no variable for it. */
+  readonly facts: Readonly<Record<PrField, readonly FactSource[]>>;
+  /** How messages name a fact's sources, where listing them all would mislead. */
+  readonly labels?: Readonly<Partial<Record<PrField, string>>>;
+  /** The variable naming a JSON event payload, for `payload` sources (GitHub's `GITHUB_EVENT_PATH`). */
+  readonly payloadFile?: string;
+  readonly traps?: readonly Trap[];
+  /** See {@link CiProvider.mergeCheckout}. */
+  readonly mergeCheckout?: boolean;
+}
