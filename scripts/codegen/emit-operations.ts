@@ -153,7 +153,10 @@ export function runtimeOnly(description: ApiDescription): ApiDescription {
   }));
   const reached = new Set<string>();
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (node === null || typeof node !== "object") return;
     for (const [key, value] of Object.entries(node)) {
       const name = key === "$ref" && typeof value === "string" ? value.split("/").at(-1) : undefined;
