@@ -376,8 +376,9 @@ describe.skipIf(!python.found)(
           .triggerPrRun(42, VALID_DETAILS)
           .catch((caught: unknown) => caught);
         expect(error).toMatchObject({ name: "DatafoldAuthError", status: 403, detail: "Invalid API key" });
-        // 403 is not retried: one request, within maxRetries + 1.
-        expect(await requestCount()).toBe(before + 1);
+        // The look at the PR's runs (refused too, so the trigger goes ahead), then the trigger: 403 is
+        // retried by neither, within maxRetries + 1.
+        expect(await requestCount()).toBe(before + 2);
         const everything = [
           String(error),
           (error as Error).stack,
@@ -435,7 +436,7 @@ describe.skipIf(!python.found)(
         expect(result.stderr).toContain("DATAFOLD_API_KEY");
         expect(result.stderr).not.toMatch(/^\s+at /m);
         expect(result.stdout + result.stderr).not.toContain(WRONG_KEY);
-        expect(await requestCount()).toBe(before + 1);
+        expect(await requestCount()).toBe(before + 2); // the look at the PR's runs, then the trigger
       });
 
       it("with a bad --pr-num: exit 2 naming the flag, and no request reaches FastAPI", async () => {
