@@ -1,5 +1,7 @@
+import type { Runtime } from "@datafold-ci/client";
 import type { GitRunner } from "./git/git-runner.js";
 import type { TextSink } from "./output.js";
+import type { SignalSource } from "./wait-and-report.js";
 
 /** Everything `datafold-ci` reads from the outside world, injectable for tests and embedding. */
 export interface CliOptions {
@@ -17,4 +19,10 @@ export interface CliOptions {
   readonly fetch?: typeof globalThis.fetch;
   /** The repository's working directory, for git. @default process.cwd() */
   readonly cwd?: string;
+  /** Where SIGINT and SIGTERM are heard while waiting for a run. @default process */
+  readonly signals?: SignalSource;
+  /** The clock, sleep and dice of the wait's polling; a fake clock in tests. @default real time */
+  readonly runtime?: Runtime;
+  /** Read as the diffs of `submit` when no `--diffs` file is given. @default process.stdin */
+  readonly stdin?: AsyncIterable<string | Uint8Array>;
 }

@@ -1,14 +1,15 @@
 import type { CliOptions } from "./cli-options.js";
+import { findCommand } from "./command-table.js";
 import { ExitCode } from "./exit-codes.js";
-import { helpText } from "./help-text.js";
+import { ALWAYS_ACCEPTED, commandHelpText, helpText } from "./help-text.js";
 import { createOutput } from "./output.js";
 import { type CommandLine, parseCommandLine } from "./parse-command-line.js";
 import { UsageError } from "./usage-error.js";
 
 /**
  * Runs `datafold-ci` with `options.argv` and resolves to its exit code: failures are reported on
- * `stderr`, not thrown, and `process.exit` is never called. `--help` and `--version` load nothing
- * beyond this module's own imports.
+ * `stderr`, not thrown, and `process.exit` is never called. An unexpected error (a bug) exits 70.
+ * `--help` and `--version` load no command module.
  *
  * @example
  * process.exitCode = await runCli({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr });
@@ -19,36 +20,56 @@ export async function runCli(options: CliOptions): Promise<ExitCode> {
     commandLine = parseCommandLine(options.argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const out = createOutput(options);
-    out.error(error.message);
-    out.note('Run "datafold-ci --help" for usage.');
-    return ExitCode.Usage;
+    return usageError(error.message, "datafold-ci --help", options);
   }
   const out = createOutput({
     ...options,
     quiet: commandLine.booleans.has("quiet"),
     debug: commandLine.booleans.has("debug"),
   });
-  if (commandLine.command === "help") {
-    options.stdout.write(helpText(__PACKAGE_VERSION__));
-    return ExitCode.Ok;
-  }
   if (commandLine.command === "version") {
     options.stdout.write(`${__PACKAGE_VERSION__}\n`);
     return ExitCode.Ok;
   }
+  const entry = findCommand(commandLine.topic ?? commandLine.command);
   try {
+    if (entry === undefined) {
+      options.stdout.write(helpText(__PACKAGE_VERSION__));
+      return ExitCode.Ok;
+    }
     // Loaded only here, so --help and --version stay as cheap as starting Node.
-    const { runTrigger } = await import("./trigger-command.js");
-    return await runTrigger(commandLine, options, out);
+    const { command } = await entry.load();
+    if (commandLine.command === "help") {
+      options.stdout.write(commandHelpText(__PACKAGE_VERSION__, entry, command));
+      return ExitCode.Ok;
+    }
+    const accepted = new Set<string>([...command.flags, ...ALWAYS_ACCEPTED]);
+    const foreign = [
+      ...[...commandLine.strings].flatMap(([name, flag]) => (accepted.has(name) ? [] : [flag.typed])),
+      ...[...commandLine.booleans].flatMap((name) => (accepted.has(name) ? [] : [`--${name}`])),
+    ][0];
+    if (foreign !== undefined)
+      return usageError(
+        `${foreign} is not a flag of ${entry.name}`,
+        `datafold-ci ${entry.name} --help`,
+        options,
+      );
+    return await command.run(commandLine, options, out);
   } catch (error) {
     out.error(
-      `unexpected error: ${(error as Error)?.message ?? String(error)}. This is a bug in datafold-ci; ` +
+      `unexpected error: ${(error as Error)?.message ?? String(error)}. This is a bug in datafold-ci (exit ${ExitCode.Internal}); ` +
         (out.debugEnabled
           ? "please report it with this output."
           : "run again with --debug for details and report it."),
     );
     if (out.debugEnabled) out.debug((error as Error)?.stack ?? String(error));
-    return ExitCode.RequestFailed;
+    return ExitCode.Internal;
   }
+}
+
+function usageError(message: string, help: string, options: CliOptions): ExitCode {
+  const out = createOutput(options);
+  out.error(message);
+  out.note(`Run "${help}" for usage.`);
+  return ExitCode.Usage;
 }

@@ -41,7 +41,14 @@ const fieldFlags = Object.entries(TRIGGER_FIELDS).map(([field, spec]): FlagSpec 
   description: spec.label,
 }));
 
-/** Every flag of `datafold-ci trigger`, in `--help` order. */
+/** The longest wait `--wait-timeout` accepts by default, in seconds: the official SDK's one hour. */
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
+/** The first wait between polls, in seconds; later ones grow to 15 s. */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
+/** Runs listed by `runs` unless `--limit` says otherwise. */
+export const DEFAULT_RUNS_LIMIT = 20;
+
+/** Every flag of `datafold-ci`, in `--help` order; each command accepts those it names. */
 export const FLAGS: readonly FlagSpec[] = [
   ...fieldFlags,
   {
@@ -77,9 +84,58 @@ export const FLAGS: readonly FlagSpec[] = [
     description: "exit 3 when Datafold accepts the call but starts no run",
   },
   {
+    name: "skip-outside-pr",
+    type: "boolean",
+    description:
+      "outside a PR build, print a notice and exit 0 instead of 2 (for steps that also run on pushes)",
+  },
+  {
+    name: "wait",
+    type: "boolean",
+    description: "wait for the run to end; exit 4 if it failed, 5 if cancelled, 6 on --wait-timeout",
+  },
+  {
+    name: "wait-timeout",
+    type: "string",
+    placeholder: "<seconds>",
+    default: String(DEFAULT_WAIT_TIMEOUT_SECONDS),
+    description: "how long to wait for the run to end, in seconds",
+  },
+  {
+    name: "poll-interval",
+    type: "string",
+    placeholder: "<seconds>",
+    default: String(DEFAULT_POLL_INTERVAL_SECONDS),
+    description:
+      "the first wait between status checks; later waits grow to 15 s (a 429's Retry-After is obeyed)",
+  },
+  {
+    name: "ci-run-id",
+    type: "string",
+    placeholder: "<id>",
+    env: "DATAFOLD_CI_RUN_ID",
+    default: "the PR's newest run",
+    description: "the run to wait for: the ci_run_id that trigger printed",
+  },
+  {
+    name: "limit",
+    type: "string",
+    placeholder: "<n>",
+    default: String(DEFAULT_RUNS_LIMIT),
+    description: "how many runs to list, newest first (1 to 1000)",
+  },
+  {
+    name: "diffs",
+    type: "string",
+    placeholder: "<file>",
+    default: "stdin",
+    description:
+      "a JSON array of diffs ({ prod, pr, pk?, include_columns?, exclude_columns? }), as datafold ci submit takes",
+  },
+  {
     name: "json",
     type: "boolean",
-    description: "print Datafold's response as JSON on stdout, and nothing else",
+    description: "print the result as one JSON document on stdout, and nothing else",
   },
   {
     name: "dry-run",

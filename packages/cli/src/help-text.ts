@@ -1,8 +1,58 @@
-import { FLAGS } from "./flags.js";
+import { COMMAND_TABLE, type CommandEntry } from "./command-table.js";
+import type { CliCommand } from "./commands/cli-command.js";
+import { exitCodeLines } from "./exit-codes.js";
+import { FLAGS, type FlagSpec } from "./flags.js";
 
-/** `datafold-ci --help`: usage, every flag with its default and environment variable, and the exit codes. */
+/** Flags every command takes. */
+export const ALWAYS_ACCEPTED = ["quiet", "debug", "help", "version"] as const;
+
+/** `datafold-ci --help`: the commands, where values come from, and the exit codes. */
 export function helpText(version: string): string {
-  const rows = FLAGS.map((flag) => {
+  const width = Math.max(...COMMAND_TABLE.map((entry) => entry.name.length)) + 2;
+  return `datafold-ci ${version}: start a Datafold CI run for the current pull/merge request, and wait for its outcome.
+
+Usage: datafold-ci <command> [flags]
+
+Commands:
+${COMMAND_TABLE.map((entry) => `  ${entry.name.padEnd(width)}${entry.summary}`).join("\n")}
+
+Run "datafold-ci <command> --help" for a command's flags.
+
+Values not given as flags are read from their environment variables, then from the CI: GitHub Actions,
+GitLab CI, Bitbucket Pipelines, Azure Pipelines, CircleCI, Jenkins (multibranch) and Buildkite.
+The API key is read only from DATAFOLD_API_KEY (or the legacy DATAFOLD_APIKEY), never from a flag.
+
+Exit codes:
+${exitCodeLines().join("\n")}
+`;
+}
+
+/** `datafold-ci <command> --help`: usage, every flag it takes with default and variable, exit codes, examples. */
+export function commandHelpText(version: string, entry: CommandEntry, command: CliCommand): string {
+  const flags = FLAGS.filter(
+    (flag) => command.flags.includes(flag.name) || (ALWAYS_ACCEPTED as readonly string[]).includes(flag.name),
+  );
+  return `datafold-ci ${version}: ${entry.summary}.
+
+Usage: datafold-ci ${command.usage}
+
+${command.about.join("\n")}
+
+Flags:
+${flagLines(flags).join("\n")}
+
+Progress, warnings and errors go to stderr; NO_COLOR turns colour off.
+
+Exit codes:
+${exitCodeLines().join("\n")}
+
+Examples:
+${command.examples.map((line) => `  ${line}`).join("\n")}
+`;
+}
+
+function flagLines(flags: readonly FlagSpec[]): string[] {
+  const rows = flags.map((flag) => {
     const names = [
       flag.short && `-${flag.short}`,
       `--${flag.name}`,
@@ -20,34 +70,7 @@ export function helpText(version: string): string {
     };
   });
   const width = Math.max(...rows.map((row) => row.left.length)) + 2;
-  const flagLines = rows.flatMap(({ left, lines }) =>
+  return rows.flatMap(({ left, lines }) =>
     lines.map((line, i) => `  ${(i === 0 ? left : "").padEnd(width)}${line}`),
   );
-  return `datafold-ci ${version}: start a Datafold CI run for the current pull/merge request.
-
-Usage: datafold-ci trigger [flags]
-
-Takes the official CLI's flags (datafold ci trigger). Any value not given as a flag is read from its
-environment variable, then from the CI: GitHub Actions, GitLab CI, Bitbucket Pipelines, Azure Pipelines,
-CircleCI, Jenkins (multibranch) and Buildkite. A missing base SHA is computed with
-git merge-base origin/<base branch> <PR head>. Flags always win.
-
-Flags:
-${flagLines.join("\n")}
-
-The API key is read only from DATAFOLD_API_KEY (or the legacy DATAFOLD_APIKEY), never from a flag.
-Progress, warnings and errors go to stderr; NO_COLOR turns colour off.
-
-Exit codes:
-  0  the run was started (or Datafold started none and --require-run was not given)
-  1  Datafold answered with an error, or the network failed, after every retry
-  2  usage or input error: nothing was sent
-  3  --require-run was given and Datafold started no run
-
-Examples:
-  datafold-ci trigger --ci-config-id 123            # in a PR build: the rest is detected
-  datafold-ci trigger --ci-config-id 123 --dry-run  # show what would be sent, and from where
-  datafold-ci trigger --ci-config-id 123 --pr-num 7 --pr-branch feature/x --base-branch main \\
-    --pr-sha <sha> --base-sha <sha>                 # anywhere, all values by hand
-`;
 }

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { COMMAND_TABLE, findCommand } from "./command-table.js";
 import { FLAGS, type FlagSpec } from "./flags.js";
 import { UsageError } from "./usage-error.js";
 
@@ -10,14 +11,16 @@ export interface FlagValue {
 
 /** The command line, checked for shape; values are checked later, where their meaning is known. */
 export interface CommandLine {
-  readonly command: "trigger" | "help" | "version";
+  /** A name from `COMMAND_TABLE`, or `help` / `version`. */
+  readonly command: string;
+  /** For `help`: the command whose help to show (`datafold-ci trigger --help`, `datafold-ci help runs`). */
+  readonly topic?: string;
   /** String flags by canonical name (`pr-num`, also when typed as `--pr-number`). */
   readonly strings: ReadonlyMap<string, FlagValue>;
   /** Boolean flags given, by canonical name. */
   readonly booleans: ReadonlySet<string>;
 }
 
-const COMMANDS = new Set(["trigger", "help"]);
 // Any spelling of an API-key flag: the key must never sit in argv, where process listings and CI logs show it.
 const API_KEY_FLAG = /^--api[-_]?key(?:=|$)/i;
 
@@ -78,15 +81,24 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       );
     strings.set(flag.name, { value, typed: token.rawName });
   }
-  if (booleans.has("help")) return { command: "help", strings, booleans };
+  const [first, ...extra] = positionals;
+  const names = COMMAND_TABLE.map((entry) => entry.name);
+  const known = (name: string) => {
+    if (!findCommand(name))
+      throw new UsageError(`unknown command "${name}": the commands are ${names.join(", ")}`);
+    return name;
+  };
+  if (first === "help" || booleans.has("help")) {
+    const topic = first === "help" ? extra[0] : first;
+    return { command: "help", ...(topic === undefined ? {} : { topic: known(topic) }), strings, booleans };
+  }
   if (booleans.has("version")) return { command: "version", strings, booleans };
-  const [command, ...extra] = positionals;
-  if (command === undefined) throw new UsageError("missing command: did you mean datafold-ci trigger?");
-  if (!COMMANDS.has(command)) throw new UsageError(`unknown command "${command}": the command is trigger`);
-  if (command === "help") return { command: "help", strings, booleans };
+  if (first === undefined)
+    throw new UsageError(`missing command: one of ${names.join(", ")} (e.g. datafold-ci trigger)`);
+  known(first);
   if (extra.length > 0)
-    throw new UsageError(`unexpected argument "${extra[0]}": trigger takes flags only, e.g. --pr-num 7`);
-  return { command: "trigger", strings, booleans };
+    throw new UsageError(`unexpected argument "${extra[0]}": ${first} takes flags only, e.g. --pr-num 7`);
+  return { command: first, strings, booleans };
 }
 
 function suggest(typed: string): string {

@@ -1,23 +1,43 @@
 import { DEFAULT_BASE_URL } from "@datafold-ci/client";
 import { describe, expect, it } from "vitest";
-import { ExitCode } from "../src/exit-codes.js";
+import { COMMAND_TABLE } from "../src/command-table.js";
+import { EXIT_CODE_MEANINGS, ExitCode } from "../src/exit-codes.js";
 import { DEFAULT_HOST, FLAGS } from "../src/flags.js";
 import { PR, PR_BODY, PR_FLAGS } from "./fixtures/ci-environments.js";
 import { IN_PROCESS_ENV, runInProcess, TEST_KEY } from "./run-in-process.js";
 
 describe("--help and --version", () => {
-  it("lists every flag with its default and environment variable, and every exit code", async () => {
+  it("lists every command, and every exit code with its meaning", async () => {
     const { code, stdout } = await runInProcess(["--help"], {});
     expect(code).toBe(ExitCode.Ok);
-    for (const flag of FLAGS) {
+    for (const entry of COMMAND_TABLE) expect(stdout).toMatch(new RegExp(`^  ${entry.name} +\\S`, "m"));
+    for (const entry of COMMAND_TABLE) expect(stdout).toContain(entry.summary);
+    for (const exitCode of Object.values(ExitCode))
+      expect(stdout).toContain(`${String(exitCode).padStart(3)}  ${EXIT_CODE_MEANINGS[exitCode]}`);
+  });
+
+  it("lists each command's flags with default and environment variable, and every exit code, in its --help", async () => {
+    const pages = await Promise.all(
+      COMMAND_TABLE.map(async (entry) => {
+        const page = await runInProcess([entry.name, "--help"], {});
+        const { command } = await entry.load();
+        expect(page.code).toBe(ExitCode.Ok);
+        expect(page.stdout).toContain(`Usage: datafold-ci ${command.usage}`);
+        for (const name of command.flags) expect(page.stdout).toContain(`--${name}`);
+        return { stdout: page.stdout, flags: command.flags };
+      }),
+    );
+    const stdout = pages.map((page) => page.stdout).join("\n");
+    const taken = new Set(pages.flatMap((page) => page.flags));
+    for (const flag of FLAGS.filter((flag) => taken.has(flag.name))) {
       expect(stdout).toContain(`--${flag.name}`);
       for (const alias of flag.aliases ?? []) expect(stdout).toContain(`--${alias}`);
       if (flag.env) expect(stdout).toContain(`env ${flag.env}`);
       if (flag.default) expect(stdout).toContain(`default: ${flag.default}`);
     }
     for (const exitCode of Object.values(ExitCode))
-      expect(stdout).toMatch(new RegExp(`^  ${exitCode}  \\S`, "m"));
-    expect(stdout).toContain("DATAFOLD_API_KEY");
+      expect(stdout).toMatch(new RegExp(`^ +${exitCode}  \\S`, "m"));
+    expect(stdout).toContain('"done" means the run finished, not that it found no differences');
   });
 
   it("documents the client's own default host", () => {
@@ -112,9 +132,9 @@ describe("output", () => {
       git: boom,
     });
     expect(plain.stderr).toBe(
-      "error: unexpected error: boom. This is a bug in datafold-ci; run again with --debug for details and report it.\n",
+      "error: unexpected error: boom. This is a bug in datafold-ci (exit 70); run again with --debug for details and report it.\n",
     );
-    expect(plain.code).toBe(ExitCode.RequestFailed);
+    expect(plain.code).toBe(ExitCode.Internal);
     expect(debug.stderr).toMatch(/TypeError: boom\n +at /);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { COMMAND_TABLE } from "../src/command-table.js";
 import { parseCommandLine } from "../src/parse-command-line.js";
 
 const parse = (...argv: string[]) => parseCommandLine(argv);
@@ -81,8 +82,9 @@ describe("parseCommandLine", () => {
   });
 
   it("asks for the command when there is none, and names an unknown one", () => {
-    expect(failure("--pr-num", "7")).toBe("missing command: did you mean datafold-ci trigger?");
-    expect(failure("start")).toBe('unknown command "start": the command is trigger');
+    const names = COMMAND_TABLE.map((entry) => entry.name).join(", ");
+    expect(failure("--pr-num", "7")).toBe(`missing command: one of ${names} (e.g. datafold-ci trigger)`);
+    expect(failure("start")).toBe(`unknown command "start": the commands are ${names}`);
     expect(failure("trigger", "extra")).toMatch(/^unexpected argument "extra"/);
   });
 
@@ -90,7 +92,8 @@ describe("parseCommandLine", () => {
     expect(parse("--help").command).toBe("help");
     expect(parse("-h").command).toBe("help");
     expect(parse("help").command).toBe("help");
-    expect(parse("trigger", "--help").command).toBe("help");
+    expect(parse("trigger", "--help")).toMatchObject({ command: "help", topic: "trigger" });
+    expect(parse("help", "trigger")).toMatchObject({ command: "help", topic: "trigger" });
     expect(parse("--version").command).toBe("version");
   });
 

@@ -3,7 +3,7 @@
  * validation and typed errors, over an openapi-fetch client generated from Datafold's OpenAPI document.
  * @packageDocumentation
  */
-export type { APIPrDetails, SubmitCiJob, ValidationError } from "@datafold-ci/types";
+export type { APIPrDetails, ApiCiRun, CiDiff, SubmitCiJob, ValidationError } from "@datafold-ci/types";
 export { checkTriggerInput } from "./check-trigger-input.js";
 export { createDatafoldClient, type DatafoldClient } from "./create-datafold-client.js";
 export { DatafoldApiError, type DatafoldApiErrorOptions } from "./errors/datafold-api-error.js";
@@ -22,3 +22,14 @@ export type { InputIssue } from "./input-issue.js";
 export type { DatafoldClientOptions, TriggerOptions } from "./options.js";
 export { API_KEY_VARIABLES, DEFAULT_BASE_URL } from "./resolve-config.js";
 export type { RetryEvent } from "./retry-event.js";
+export type { Runtime } from "./runtime.js";
+export {
+  type CiRunLister,
+  type CiRunListQuery,
+  type CiRunOutcome,
+  type CiRunPollFailure,
+  type CiRunStatusEvent,
+  TERMINAL_CI_RUN_STATUSES,
+  type WaitForCiRunOptions,
+  waitForCiRun,
+} from "./wait-for-ci-run.js";

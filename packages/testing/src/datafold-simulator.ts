@@ -1,5 +1,6 @@
-import { type ApiDescription, TRIGGER_OPERATION_ID } from "@datafold-ci/spec";
+import type { ApiDescription } from "@datafold-ci/spec";
 import { checkCredentials } from "./check-credentials.js";
+import { type CiRunControls, type CiRunOptions, createCiRuns } from "./datafold-ci-runs.js";
 import { assertFault, type Fault } from "./fault.js";
 import {
   detailAnswer,
@@ -11,41 +12,29 @@ import {
 } from "./http-answer.js";
 import { parsePythonJson } from "./python-json.js";
 import { REDACTED, type RecordedRequest, redactSecret } from "./recorded-request.js";
-import { readRequestBody } from "./request-body.js";
+import { decodeJsonBytes, readRequestBody } from "./request-body.js";
 import { parseCookies } from "./request-parts.js";
 import { validateRequest } from "./request-validation.js";
 import { compileRoutes, type Route, routeRequest } from "./route-request.js";
-import { exampleAnswer, runAnswer } from "./success-answer.js";
+import { exampleAnswer } from "./success-answer.js";
 
 /** How the simulated Datafold behaves; shared by `startMockDatafold` and `datafoldHandlers`. */
-export interface DatafoldBehaviourOptions {
+export interface DatafoldBehaviourOptions extends CiRunOptions {
   /**
    * The only key accepted, sent as `Authorization: Key <apiKey>`.
    * @default a fresh random key per mock, e.g. "mock-key-3f9a0c…"
    */
   apiKey?: string;
-  /** CI config ids whose triggers answer 200 with `null` ids: accepted, but no run started. */
-  noRunFor?: readonly number[];
-  /**
-   * The run id of the first successful trigger; each later one gets the next integer.
-   * @default 1
-   */
-  firstRunId?: number;
 }
 
 /** What a test can see and steer on a running mock. */
-export interface MockDatafoldControls {
+export interface MockDatafoldControls extends CiRunControls {
   /** The key the mock accepts: the `apiKey` option, or the one it made up. */
   readonly apiKey: string;
   /** Every request, in arrival order, recorded on arrival (`status` is filled in when answered). */
   readonly requests: RecordedRequest[];
   /** Queues faults; each incoming request consumes the next one. Throws on a malformed fault. */
   enqueue(...faults: Fault[]): void;
-  /**
-   * Makes triggers for `ciConfigId` answer "no run started" (`enabled` true) or start runs again.
-   * @default enabled true
-   */
-  noRunFor(ciConfigId: number, enabled?: boolean): void;
 }
 
 /** A request as a transport received it. */
@@ -95,8 +84,7 @@ export function createDatafoldSimulator(
   const routes = compileRoutes(api);
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
-  const noRun = new Set(options.noRunFor ?? []);
-  let nextRunId = options.firstRunId ?? 1;
+  const ciRuns = createCiRuns(api, options, caller);
 
   const answer = (request: SimulatedRequest, route: Route, target: Target): HttpAnswer => {
     switch (route.kind) {
@@ -138,14 +126,21 @@ export function createDatafoldSimulator(
       if (body.kind === "bytes" && body.text === undefined) return internalErrorAnswer();
       return validationErrorAnswer(issues);
     }
-    if (operation.operationId !== TRIGGER_OPERATION_ID) return exampleAnswer(api, operation);
-    const configParameter = operation.parameters.find((p) => p.in === "path");
-    const configId = configParameter && values.path[configParameter.name];
-    const runId = typeof configId === "number" && noRun.has(configId) ? null : nextRunId++;
-    return runAnswer(api, operation, runId);
+    return ciRuns.answer(operation, values) ?? exampleAnswer(api, operation);
+  };
+
+  const answerSafely = (request: SimulatedRequest, route: Route, target: Target): HttpAnswer => {
+    try {
+      return answer(request, route, target);
+    } catch (error) {
+      // A bug in the mock, not in the code under test: answer as Starlette would, and say so.
+      console.error("datafold-mock: internal error", error);
+      return internalErrorAnswer();
+    }
   };
 
   const controls: MockDatafoldControls = {
+    ...ciRuns.controls,
     apiKey,
     requests,
     enqueue(...queued: Fault[]) {
@@ -153,12 +148,6 @@ export function createDatafoldSimulator(
         assertFault(fault, `enqueue(): fault ${i + 1}`);
       });
       faults.push(...queued);
-    },
-    noRunFor(ciConfigId: number, enabled = true) {
-      if (!Number.isSafeInteger(ciConfigId))
-        throw new TypeError(`noRunFor(): ciConfigId must be an integer, got ${String(ciConfigId)}.`);
-      if (enabled) noRun.add(ciConfigId);
-      else noRun.delete(ciConfigId);
     },
   };
 
@@ -176,17 +165,14 @@ export function createDatafoldSimulator(
         options.onAnswered?.(record, outcome.kind);
         return outcome;
       };
+      const lost = fault?.kind === "respond" || fault?.kind === "hang" || fault?.kind === "reset";
+      // Lost in front of Datafold, or (reachesDatafold) after it handled the request: issue 11's
+      // "start the run, then answer 502 / never answer".
+      if (lost && fault.reachesDatafold) answerSafely(request, route, target);
       if (fault?.kind === "respond") return finish({ kind: "answer", answer: faultAnswer(fault) });
       if (fault?.kind === "hang" || fault?.kind === "reset") return finish({ kind: fault.kind });
       if (fault?.kind === "delay") await sleep(fault.ms);
-      let normal: HttpAnswer;
-      try {
-        normal = answer(request, route, target);
-      } catch (error) {
-        // A bug in the mock, not in the code under test: answer as Starlette would, and say so.
-        console.error("datafold-mock: internal error", error);
-        normal = internalErrorAnswer();
-      }
+      let normal = answerSafely(request, route, target);
       if (request.method === "HEAD") normal = { ...normal, body: new Uint8Array() };
       if (fault?.kind === "reset-mid-body") {
         const sent = fault.status === undefined ? normal : { ...normal, status: fault.status };
@@ -221,7 +207,8 @@ function recordRequest(
   if (headers.authorization !== undefined) headers.authorization = REDACTED;
   let body: unknown;
   if (request.body.byteLength > 0) {
-    const text = new TextDecoder().decode(request.body);
+    // Sniffed as the answer path reads JSON (issue 14: UTF-16/32 bodies were recorded as garbled UTF-8).
+    const text = decodeJsonBytes(request.body) ?? new TextDecoder().decode(request.body);
     const parsed = parsePythonJson(text);
     body = parsed.ok ? parsed.value : text;
   }
@@ -263,7 +250,7 @@ function randomApiKey(): string {
 }
 
 function checkOptions(options: SimulatorOptions, caller: string): void {
-  const { apiKey, noRunFor, firstRunId } = options;
+  const { apiKey } = options;
   // HTTP trims header values and forbids control characters, so such a key could never be sent.
   if (
     apiKey !== undefined &&
@@ -272,11 +259,5 @@ function checkOptions(options: SimulatorOptions, caller: string): void {
   )
     throw new TypeError(
       `${caller}: options.apiKey must be a non-empty string without control characters or spaces at either end.`,
-    );
-  if (noRunFor !== undefined && !(Array.isArray(noRunFor) && noRunFor.every(Number.isSafeInteger)))
-    throw new TypeError(`${caller}: options.noRunFor must be an array of integer CI config ids.`);
-  if (firstRunId !== undefined && !(Number.isSafeInteger(firstRunId) && firstRunId >= 0))
-    throw new TypeError(
-      `${caller}: options.firstRunId must be an integer, 0 or more, got ${String(firstRunId)}.`,
     );
 }

@@ -3,7 +3,11 @@
  * one per incoming request (whatever its route); requests with no fault left are answered normally.
  *
  * Only `delay` and `reset-mid-body` let the request reach the simulated Datafold (so a trigger
- * starts a run and uses up a run id); the other kinds stand for failures in front of it.
+ * starts a run and uses up a run id); the other kinds stand for failures in front of it, unless
+ * they say `reachesDatafold: true`: then Datafold handles the request first (a trigger starts its
+ * run) and only the answer is lost: "start the run, then answer 502" (issue 11) is
+ * `{ kind: "respond", status: 502, reachesDatafold: true }`, "start the run, then never answer" is
+ * `{ kind: "hang", reachesDatafold: true }`.
  *
  * @example
  * mock.enqueue(
@@ -20,6 +24,8 @@ export type Fault =
       readonly headers?: Readonly<Record<string, string>>;
       /** An object (or array, number, null) is sent as JSON, a string as it is, `undefined` as no body. */
       readonly body?: unknown;
+      /** Datafold handles the request first (a trigger starts a run); this answer replaces its own. @default false */
+      readonly reachesDatafold?: boolean;
     }
   | {
       readonly kind: "delay";
@@ -29,10 +35,14 @@ export type Fault =
   | {
       /** Never answer; the socket stays open until the client gives up or the mock closes. */
       readonly kind: "hang";
+      /** Datafold handles the request first (a trigger starts a run); then nothing is answered. @default false */
+      readonly reachesDatafold?: boolean;
     }
   | {
       /** Reset the connection after reading the request, before any response. */
       readonly kind: "reset";
+      /** Datafold handles the request first (a trigger starts a run); then the connection is reset. @default false */
+      readonly reachesDatafold?: boolean;
     }
   | {
       /** Answer normally but close the connection after half the body (`content-length` announces all of it). */
@@ -66,6 +76,12 @@ export function assertFault(fault: unknown, where: string): asserts fault is Fau
     )
       fail("`headers` must map header names to string values");
   }
+  if (f.reachesDatafold !== undefined && typeof f.reachesDatafold !== "boolean")
+    fail("`reachesDatafold` must be true or false");
+  if (f.reachesDatafold !== undefined && !["respond", "hang", "reset"].includes(f.kind as FaultKind))
+    fail(
+      `\`reachesDatafold\` applies to "respond", "hang" and "reset" faults (a "${String(f.kind)}" always reaches Datafold)`,
+    );
   if (f.kind === "delay" && !(typeof f.ms === "number" && Number.isFinite(f.ms) && f.ms >= 0))
     fail("`ms` of a delay must be a finite number of milliseconds, 0 or more");
 }

@@ -12,9 +12,13 @@ import {
   type SimulatedOutcome,
 } from "./datafold-simulator.js";
 
+export type { Clock, FakeClock } from "./clock.js";
+export { fakeClock } from "./clock.js";
+export type { CiRunControls, CiRunOptions, CiRunSnapshot, TriggeredRun } from "./datafold-ci-runs.js";
 export type { DatafoldBehaviourOptions, MockDatafoldControls } from "./datafold-simulator.js";
 export type { Fault, FaultKind } from "./fault.js";
 export type { RecordedRequest } from "./recorded-request.js";
+export type { RunLifecycle, RunStage } from "./run-lifecycle.js";
 
 /** Options of {@link datafoldHandlers}. */
 export interface DatafoldHandlersOptions extends DatafoldBehaviourOptions {

@@ -22,23 +22,40 @@ interface RouteEntry {
   readonly names: readonly string[];
 }
 
-/** Compiles every operation's path template: `{name}` matches one segment, like Starlette's `str` convertor. */
+/**
+ * Compiles every operation's path template: `{name}` matches one segment, like Starlette's `str`
+ * convertor. Concrete paths come before templated ones (OpenAPI: "concrete paths are matched before
+ * their templated counterparts"; FastAPI apps such as Datafold's register literal routes first), so
+ * `POST …/5/trigger` is the trigger, not an upload with `pr_num` "trigger", whatever order spec/
+ * lists them in. Paths are compared segment by segment; at the first segment where one is literal
+ * and the other templated, the literal one wins; otherwise spec/ order is kept.
+ */
 export function compileRoutes(api: ApiDescription): Routes {
-  return {
-    entries: api.operations.map((operation) => {
-      const names: string[] = [];
-      const source = operation.path
-        .split(/(\{[^}]+\})/)
-        .map((part) => {
-          const name = /^\{([^}]+)\}$/.exec(part)?.[1];
-          if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-          names.push(name);
-          return "([^/]+)";
-        })
-        .join("");
-      return { operation, pattern: new RegExp(`^${source}$`), names };
-    }),
-  };
+  const entries = api.operations.map((operation) => {
+    const names: string[] = [];
+    const source = operation.path
+      .split(/(\{[^}]+\})/)
+      .map((part) => {
+        const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+        if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        names.push(name);
+        return "([^/]+)";
+      })
+      .join("");
+    return { operation, pattern: new RegExp(`^${source}$`), names };
+  });
+  return { entries: entries.sort((a, b) => compareSpecificity(a.operation.path, b.operation.path)) };
+}
+
+/** Negative when `a` has a literal segment where `b`, at the first such difference, has a template. */
+function compareSpecificity(a: string, b: string): number {
+  const templated = (path: string) => path.split("/").map((segment) => segment.includes("{"));
+  const [ta, tb] = [templated(a), templated(b)];
+  for (let i = 0; i < Math.min(ta.length, tb.length); i++) {
+    if (ta[i] !== tb[i]) return ta[i] ? 1 : -1;
+  }
+  // Paths of different lengths never match the same request; ordering them keeps the sort consistent.
+  return ta.length - tb.length;
 }
 
 /**

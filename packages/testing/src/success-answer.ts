@@ -1,5 +1,6 @@
 import type { ApiDescription, JsonSchema, OperationDescription } from "@datafold-ci/spec";
 import { emptyAnswer, type HttpAnswer, jsonAnswer } from "./http-answer.js";
+import { resolveSchema, schemaAllows } from "./schema-facts.js";
 import { synthesizeValue } from "./synthesize-value.js";
 
 /** Statuses that never carry a body. */
@@ -27,17 +28,18 @@ export function runAnswer(
   runId: number | null,
 ): HttpAnswer {
   const { status, schema } = successResponse(operation);
-  const target = schema && resolve(schema, api);
+  const target = schema && resolveSchema(schema, api);
   const value: Record<string, unknown> = {};
   for (const [name, property] of Object.entries(target?.properties ?? {})) {
-    if (runId === null && allows(property, api, "null")) value[name] = null;
-    else if (runId !== null && allows(property, api, "integer")) value[name] = runId;
+    if (runId === null && schemaAllows(property, api, "null")) value[name] = null;
+    else if (runId !== null && schemaAllows(property, api, "integer")) value[name] = runId;
     else value[name] = synthesizeValue(property, api.schemas);
   }
   return jsonAnswer(status, value);
 }
 
-function successResponse(operation: OperationDescription): {
+/** The operation's lowest 2xx response (or `default`), with its status, example and schema. */
+export function successResponse(operation: OperationDescription): {
   status: number;
   example?: unknown;
   schema?: JsonSchema;
@@ -53,22 +55,4 @@ function successResponse(operation: OperationDescription): {
     ...(response?.example !== undefined && { example: response.example }),
     ...(response?.schema !== undefined && { schema: response.schema }),
   };
-}
-
-function resolve(schema: JsonSchema, api: ApiDescription): JsonSchema {
-  let current = schema;
-  for (let hops = 0; current.$ref !== undefined && hops < 32; hops++) {
-    current = api.schemas[current.$ref.replace(/^#\/components\/schemas\//, "")] ?? {};
-  }
-  return current;
-}
-
-function allows(schema: JsonSchema, api: ApiDescription, type: "integer" | "null"): boolean {
-  const target = resolve(schema, api);
-  if (type === "null" && target.nullable === true) return true;
-  const types = Array.isArray(target.type) ? target.type : [target.type];
-  if (types.includes(type)) return true;
-  return [...(target.anyOf ?? []), ...(target.oneOf ?? []), ...(target.allOf ?? [])].some((member) =>
-    allows(member, api, type),
-  );
 }

@@ -127,6 +127,40 @@ describe("reset-mid-body faults", () => {
   });
 });
 
+describe("faults after Datafold handled the request (reachesDatafold, issue 11)", () => {
+  const runIds = () => mock.runs(1).map((run) => run.id);
+
+  it("start the run, then answer 502: the run is listed though the client saw a failure", async () => {
+    mock.enqueue({ kind: "respond", status: 502, body: "<h1>502 Bad Gateway</h1>", reachesDatafold: true });
+    const response = await post();
+    expect([response.status, await response.text()]).toEqual([502, "<h1>502 Bad Gateway</h1>"]);
+    expect(runIds()).toEqual([1]);
+    const listed = await send(mock, "/api/v1/ci/1/runs?pr_sha=0f3c2a9", { method: "GET" });
+    expect(await listed.json()).toEqual([expect.objectContaining({ id: 1, pr_sha: "0f3c2a9" })]);
+    expect(await trigger(mock)).toEqual({ ci_run_id: 2, run_id: 2 });
+  });
+
+  it("start the run, then never answer, until the client gives up", async () => {
+    mock.enqueue({ kind: "hang", reachesDatafold: true });
+    await expect(post(AbortSignal.timeout(200))).rejects.toMatchObject({ name: "TimeoutError" });
+    expect(runIds()).toEqual([1]);
+    expect(mock.requests[0]?.status).toBe(0);
+  });
+
+  it("start the run, then reset the connection", async () => {
+    mock.enqueue({ kind: "reset", reachesDatafold: true });
+    await expect(post()).rejects.toThrow(TypeError);
+    expect(runIds()).toEqual([1]);
+  });
+
+  it("start nothing when the request itself is invalid: Datafold refused it", async () => {
+    mock.enqueue({ kind: "respond", status: 502, reachesDatafold: true });
+    const response = await send(mock, triggerPath(1), { body: {} });
+    expect(response.status).toBe(502);
+    expect(runIds()).toEqual([]);
+  });
+});
+
 describe("the fault queue", () => {
   it("is consumed one fault per request, in order, whatever the route", async () => {
     mock.enqueue({ kind: "respond", status: 502 }, { kind: "respond", status: 503 });
@@ -149,6 +183,16 @@ describe("the fault queue", () => {
     ],
     ["a 1xx status", { kind: "respond", status: 101 }, /from 200 to 599/],
     ["a negative delay", { kind: "delay", ms: -1 }, /`ms` of a delay must be a finite number/],
+    [
+      "reachesDatafold on a delay",
+      { kind: "delay", ms: 1, reachesDatafold: true },
+      /`reachesDatafold` applies to "respond", "hang" and "reset" faults/,
+    ],
+    [
+      "reachesDatafold that is not a boolean",
+      { kind: "hang", reachesDatafold: "yes" },
+      /must be true or false/,
+    ],
     [
       "a header that is not a string",
       { kind: "respond", status: 500, headers: { "retry-after": 2 } },

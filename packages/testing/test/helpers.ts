@@ -61,10 +61,35 @@ export async function locs(response: Response): Promise<unknown[]> {
   return json.detail.map((item) => item.loc);
 }
 
-/** Triggers a run for `ciConfigId` and returns the parsed 200 body. */
-export async function trigger(mock: Pick<MockDatafold, "url" | "apiKey">, ciConfigId = 1): Promise<unknown> {
-  const response = await send(mock, triggerPath(ciConfigId), { body: validDetails });
+/** Triggers a run for `ciConfigId` (with `details` over {@link validDetails}) and returns the parsed 200 body. */
+export async function trigger(
+  mock: Pick<MockDatafold, "url" | "apiKey">,
+  ciConfigId = 1,
+  details: Partial<Record<keyof typeof validDetails, unknown>> = {},
+): Promise<unknown> {
+  const response = await send(mock, triggerPath(ciConfigId), { body: { ...validDetails, ...details } });
   if (response.status !== 200)
     throw new Error(`trigger answered ${response.status}: ${await response.text()}`);
   return response.json();
+}
+
+/** `text` as UTF-16 bytes, the way a non-UTF-8 client could send JSON. */
+export function encodeUtf16(
+  text: string,
+  { bom, bigEndian }: { bom: boolean; bigEndian: boolean },
+): Uint8Array {
+  const units = (bom ? "\uFEFF" : "") + text;
+  const bytes = new Uint8Array(units.length * 2);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < units.length; i++) view.setUint16(i * 2, units.charCodeAt(i), !bigEndian);
+  return bytes;
+}
+
+/** `text` as UTF-32 little-endian bytes, without a BOM. */
+export function encodeUtf32le(text: string): Uint8Array {
+  const points = [...text].map((c) => c.codePointAt(0)!);
+  const bytes = new Uint8Array(points.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (const [i, point] of points.entries()) view.setUint32(i * 4, point, true);
+  return bytes;
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type MockDatafold, startMockDatafold } from "../src/index.js";
-import { send, triggerPath, validDetails } from "./helpers.js";
+import { encodeUtf16, encodeUtf32le, send, triggerPath, validDetails } from "./helpers.js";
 
 let mock: MockDatafold;
 beforeEach(async () => {
@@ -46,6 +46,18 @@ describe("request recording", () => {
     await send(mock, triggerPath(1), { body: "not json" });
     await send(mock, triggerPath(1), {});
     expect(mock.requests.map((r) => r.body)).toEqual(["not json", undefined]);
+  });
+
+  it("records a UTF-16 or UTF-32 JSON body as the JSON it parsed, not as garbled text (issue 14)", async () => {
+    const json = JSON.stringify(validDetails);
+    await send(mock, triggerPath(1), { body: encodeUtf16(json, { bom: true, bigEndian: false }) });
+    await send(mock, triggerPath(1), { body: encodeUtf16(json, { bom: false, bigEndian: true }) });
+    await send(mock, triggerPath(1), { body: encodeUtf32le(json) });
+    expect(mock.requests.map((r) => [r.status, r.body])).toEqual([
+      [200, validDetails],
+      [200, validDetails],
+      [200, validDetails],
+    ]);
   });
 
   it("keeps the path as sent, not decoded", async () => {

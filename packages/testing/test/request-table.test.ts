@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MockDatafold, startMockDatafold } from "../src/index.js";
-import { type SendOptions, send, triggerPath, validDetails } from "./helpers.js";
+import { encodeUtf16, encodeUtf32le, type SendOptions, send, triggerPath, validDetails } from "./helpers.js";
 
 /**
  * What a FastAPI app with Datafold's signature answers, request by request: the status and, for a
@@ -24,23 +24,6 @@ const without = (field: keyof typeof validDetails) => {
   return rest;
 };
 const withField = (field: keyof typeof validDetails, value: unknown) => ({ ...validDetails, [field]: value });
-
-/** `text` as UTF-16 bytes, the way a non-UTF-8 client could send JSON. */
-function encodeUtf16(text: string, { bom, bigEndian }: { bom: boolean; bigEndian: boolean }): Uint8Array {
-  const units = (bom ? "\uFEFF" : "") + text;
-  const bytes = new Uint8Array(units.length * 2);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < units.length; i++) view.setUint16(i * 2, units.charCodeAt(i), !bigEndian);
-  return bytes;
-}
-
-function encodeUtf32le(text: string): Uint8Array {
-  const points = [...text].map((c) => c.codePointAt(0)!);
-  const bytes = new Uint8Array(points.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (const [i, point] of points.entries()) view.setUint32(i * 4, point, true);
-  return bytes;
-}
 
 const accepted: Row[] = [
   { title: "a valid trigger", request: { body: validDetails }, status: 200 },

@@ -5,21 +5,23 @@ import { type MockDatafold, serveSimulator } from "../src/mock-datafold.js";
 import { send, trigger } from "./helpers.js";
 
 /**
- * spec/ as it may grow (Datafold's public document has about fifty operations): the trigger plus
- * a listing with query and header parameters, an upload whose path overlaps the listing's, and an
- * unauthenticated health check. Nothing in the mock names these; it must serve them all.
+ * spec/ as it may grow (Datafold's public document has about fifty operations): the CI operations
+ * plus a listing with query and header parameters, an upload whose templated path overlaps the
+ * listing's, and an unauthenticated health check, on paths spec/ does not have yet (an operation
+ * on a path spec/ already serves would be shadowed by it). Nothing in the mock names these; it
+ * must serve them all.
  */
 const grownApi: ApiDescription = {
   ...datafoldApi,
   operations: [
     ...datafoldApi.operations,
     {
-      operationId: "list_runs",
+      operationId: "list_artifacts",
       method: "GET",
-      path: "/api/v1/ci/{ci_config_id}/runs",
-      tags: ["CI"],
+      path: "/api/v1/dbt/{job_id}/artifacts",
+      tags: ["dbt"],
       parameters: [
-        { name: "ci_config_id", in: "path", required: true, schema: { type: "integer" } },
+        { name: "job_id", in: "path", required: true, schema: { type: "integer" } },
         { name: "pr_sha", in: "query", required: false, schema: { type: "string" } },
         {
           name: "limit",
@@ -38,13 +40,13 @@ const grownApi: ApiDescription = {
       security: [{ ApiKeyAuth: [] }],
     },
     {
-      operationId: "upload_changes",
+      operationId: "upload_artifact",
       method: "POST",
-      path: "/api/v1/ci/{ci_config_id}/{pr_num}",
-      tags: ["CI"],
+      path: "/api/v1/dbt/{job_id}/{artifact_num}",
+      tags: ["dbt"],
       parameters: [
-        { name: "ci_config_id", in: "path", required: true, schema: { type: "integer" } },
-        { name: "pr_num", in: "path", required: true, schema: { type: "integer" } },
+        { name: "job_id", in: "path", required: true, schema: { type: "integer" } },
+        { name: "artifact_num", in: "path", required: true, schema: { type: "integer" } },
       ],
       requestBody: {
         required: true,
@@ -52,6 +54,16 @@ const grownApi: ApiDescription = {
         schema: { $ref: "#/components/schemas/PrChanges" },
       },
       responses: { "201": { description: "Created", example: { status: "accepted" } } },
+      security: [{ ApiKeyAuth: [] }],
+    },
+    {
+      // Listed after the templated upload on purpose: concrete paths must still match first.
+      operationId: "finish_job",
+      method: "POST",
+      path: "/api/v1/dbt/{job_id}/finish",
+      tags: ["dbt"],
+      parameters: [{ name: "job_id", in: "path", required: true, schema: { type: "integer" } }],
+      responses: { "200": { description: "Finished", example: { finished: true } } },
       security: [{ ApiKeyAuth: [] }],
     },
     {
@@ -92,7 +104,7 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 
 const list = (query: string, headers: Record<string, string> = { "x-request-source": "ci" }) =>
-  send(mock, `/api/v1/ci/3/runs${query}`, { method: "GET", headers });
+  send(mock, `/api/v1/dbt/3/artifacts${query}`, { method: "GET", headers });
 
 describe("operations added to spec/ are served without code changes", () => {
   it("serves every operation of the current spec/ on its own route and method", async () => {
@@ -110,7 +122,7 @@ describe("operations added to spec/ are served without code changes", () => {
   });
 
   it("answers with the response's example and its lowest 2xx status when there is one", async () => {
-    const response = await send(mock, "/api/v1/ci/3/17", { body: { files: ["models/a.sql"] } });
+    const response = await send(mock, "/api/v1/dbt/3/17", { body: { files: ["models/a.sql"] } });
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ status: "accepted" });
   });
@@ -146,18 +158,31 @@ describe("operations added to spec/ are served without code changes", () => {
   });
 
   it("validates a new body schema, arrays included", async () => {
-    const response = await send(mock, "/api/v1/ci/3/17", { body: { files: ["a.sql", 2] } });
+    const response = await send(mock, "/api/v1/dbt/3/17", { body: { files: ["a.sql", 2] } });
     expect(await response.json()).toMatchObject({
       detail: [{ type: "string_type", loc: ["body", "files", 1] }],
     });
   });
 
   it("lets the first route matching path and method win, as Starlette does", async () => {
-    // POST /ci/3/runs is the upload route with pr_num "runs", not a 405 from the listing route.
-    const response = await send(mock, "/api/v1/ci/3/runs", { body: { files: [] } });
+    // POST /dbt/3/artifacts is the upload route with artifact_num "artifacts", not a 405 from the listing route.
+    const response = await send(mock, "/api/v1/dbt/3/artifacts", { body: { files: [] } });
     expect(await response.json()).toMatchObject({
-      detail: [{ type: "int_parsing", loc: ["path", "pr_num"] }],
+      detail: [{ type: "int_parsing", loc: ["path", "artifact_num"] }],
     });
+  });
+
+  it("matches a concrete path before a templated one listed earlier, as OpenAPI and FastAPI do", async () => {
+    const finish = await send(mock, "/api/v1/dbt/3/finish");
+    expect([finish.status, await finish.json()]).toEqual([200, { finished: true }]);
+    const recorded = mock.requests.at(-1);
+    expect(recorded?.operationId).toBe("finish_job");
+  });
+
+  it("answers 405 with the templated route's method when only its path matches", async () => {
+    const response = await send(mock, "/api/v1/dbt/3/17", { method: "GET" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
   });
 
   it("asks for no key where the operation declares no security", async () => {

@@ -1,0 +1,159 @@
+import {
+  type ApiCiRun,
+  type CiRunLister,
+  type CiRunOutcome,
+  type Runtime,
+  waitForCiRun,
+} from "@datafold-ci/client";
+import { ExitCode } from "./exit-codes.js";
+import { explainFailure } from "./explain-failure.js";
+import type { Connection } from "./connect.js";
+import type { Output } from "./output.js";
+import type { SourcedValue } from "./value-source.js";
+import type { WaitSettings } from "./wait-settings.js";
+
+/** The signals a wait stops on; `process` by default. */
+export interface SignalSource {
+  on(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
+  off(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
+}
+
+/** The run to wait for and how the PR's runs are listed. */
+export interface WaitTarget {
+  readonly ciConfigId: SourcedValue & { readonly id: number };
+  readonly ciRunId: number;
+  /** A full SHA: runs are listed with `pr_sha`. */
+  readonly prSha?: string | undefined;
+  /** Used when no full SHA is known. */
+  readonly prNum?: string | undefined;
+}
+
+/** What the wait needs besides the target. */
+export interface WaitContext {
+  readonly connection: Connection;
+  readonly settings: WaitSettings;
+  readonly out: Output;
+  /** `--json`: one document on stdout, `base` (the trigger's answer) with the run added. */
+  readonly json: boolean;
+  readonly base: Readonly<Record<string, unknown>>;
+  readonly signals: SignalSource;
+  readonly runtime?: Runtime | undefined;
+}
+
+const STOPPED = { SIGINT: ExitCode.Interrupted, SIGTERM: ExitCode.Terminated } as const;
+
+/**
+ * Waits for the run, prints a stderr line at each status change and a summary at the end, and returns
+ * the exit code its outcome maps to: 0 done, 4 failed, 5 cancelled, 6 timed out, 1 never listed or
+ * Datafold failed, 130/143 stopped by SIGINT/SIGTERM.
+ */
+export async function waitAndReport(target: WaitTarget, context: WaitContext): Promise<ExitCode> {
+  const { connection, settings, out } = context;
+  const id = target.ciRunId;
+  const controller = new AbortController();
+  const stop = (signal: keyof typeof STOPPED) => () => controller.abort(signal);
+  const listeners = { SIGINT: stop("SIGINT"), SIGTERM: stop("SIGTERM") };
+  for (const [signal, listener] of Object.entries(listeners))
+    context.signals.on(signal as keyof typeof STOPPED, listener);
+  let last: ApiCiRun | undefined;
+  let lastElapsedMs = 0;
+  const listing = target.prSha ? `pr_sha ${target.prSha.slice(0, 12)}` : `pr_num ${target.prNum}`;
+  out.info(
+    `Waiting for Datafold CI run ${id} (listing runs by ${listing}; at most ${settings.waitTimeoutSeconds} s)`,
+  );
+  try {
+    const outcome = await waitForCiRun(connection.client as unknown as CiRunLister, {
+      ciConfigId: target.ciConfigId.id,
+      ciRunId: id,
+      prSha: target.prSha,
+      prNum: target.prNum,
+      timeoutMs: settings.waitTimeoutSeconds * 1000,
+      initialIntervalMs: settings.pollIntervalSeconds * 1000,
+      maxIntervalMs: Math.max(15_000, settings.pollIntervalSeconds * 1000),
+      signal: controller.signal,
+      ...(context.runtime ? { runtime: context.runtime } : {}),
+      onStatus: ({ run, elapsedMs }) => {
+        last = run;
+        lastElapsedMs = elapsedMs;
+        out.info(`Datafold CI run ${run.id}: ${run.status} (${seconds(elapsedMs)})`);
+      },
+      onPollFailure: ({ error, retryInMs }) =>
+        out.info(
+          `checking run ${id} failed (${(error as Error).message}); checking again in ${seconds(retryInMs)}`,
+        ),
+    });
+    return finish(outcome, target, context);
+  } catch (error) {
+    if (controller.signal.aborted) {
+      const signal = controller.signal.reason as keyof typeof STOPPED;
+      printJson(context, { ...last, id, status: last?.status ?? null, outcome: "stopped" });
+      out.error(
+        `stopped waiting (${signal}): Datafold CI run ${id} was ${last ? `${last.status} after ${seconds(lastElapsedMs)}` : "not listed yet"}. ` +
+          `The run goes on in Datafold; wait again with: datafold-ci wait --ci-run-id ${id}`,
+      );
+      return STOPPED[signal];
+    }
+    const message = explainFailure(error, {
+      baseUrl: connection.client.baseUrl,
+      host: connection.host,
+      ciConfigId: target.ciConfigId,
+      timeoutSeconds: connection.timeoutSeconds,
+    });
+    if (message === undefined) throw error;
+    printJson(context, { ...last, id, status: last?.status ?? null, outcome: "error" });
+    out.error(`while waiting for Datafold CI run ${id}: ${message}`);
+    return ExitCode.RequestFailed;
+  } finally {
+    for (const [signal, listener] of Object.entries(listeners))
+      context.signals.off(signal as keyof typeof STOPPED, listener);
+  }
+}
+
+function finish(outcome: CiRunOutcome, target: WaitTarget, context: WaitContext): ExitCode {
+  const { out, settings } = context;
+  const id = target.ciRunId;
+  const after = `after ${seconds(outcome.elapsedMs)} (${outcome.listCalls} status checks)`;
+  const look = `Look at it in Datafold (${context.connection.client.baseUrl}), or run: datafold-ci runs --pr-num <n>`;
+  if (outcome.kind === "not-found") {
+    printJson(context, { id, status: null, outcome: outcome.kind, listed_ids: outcome.listedIds });
+    out.error(
+      `Datafold CI run ${id} did not appear among the PR's runs within ${seconds(outcome.elapsedMs)}; ` +
+        `listed: ${outcome.listedIds.length === 0 ? "none" : outcome.listedIds.join(", ")}. datafold-ci takes the ` +
+        "trigger's ci_run_id to be the run's id in the list (Datafold's API does not say so); if Datafold changed " +
+        "that, please report it.",
+    );
+    return ExitCode.RequestFailed;
+  }
+  const run = outcome.run;
+  printJson(context, { ...run, id, status: run?.status ?? null, outcome: outcome.kind });
+  if (outcome.kind === "timed-out") {
+    out.error(
+      `Datafold CI run ${id} is still ${run ? run.status : "not listed"} ${after}: --wait-timeout ${settings.waitTimeoutSeconds} s passed. ` +
+        `${look}, or wait longer with: datafold-ci wait --ci-run-id ${id}`,
+    );
+    return ExitCode.WaitTimedOut;
+  }
+  if (outcome.kind === "done") {
+    out.info(
+      `Datafold CI run ${id} done ${after}. "done" means the run finished; its differences are reported on the pull request.`,
+    );
+    return ExitCode.Ok;
+  }
+  if (outcome.kind === "failed") {
+    out.error(`Datafold CI run ${id} failed ${after}. ${look}.`);
+    return ExitCode.RunFailed;
+  }
+  out.error(
+    `Datafold CI run ${id} was cancelled ${after}: usually a newer commit of the PR superseded it. ${look}.`,
+  );
+  return ExitCode.RunCancelled;
+}
+
+function printJson(context: WaitContext, run: Record<string, unknown>): void {
+  if (context.json) context.out.result(JSON.stringify({ ...context.base, run }));
+}
+
+function seconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}

@@ -1,0 +1,257 @@
+import { describe, expect, it } from "vitest";
+import {
+  DatafoldAuthError,
+  DatafoldConnectionError,
+  DatafoldInvalidResponseError,
+  DatafoldNotFoundError,
+  DatafoldRateLimitError,
+  DatafoldServerError,
+  DatafoldTimeoutError,
+  type CiRunStatusEvent,
+  waitForCiRun,
+} from "../src/index.js";
+import { fakeClock, type ScriptedRun, scriptedRuns } from "./helpers/fake-clock.js";
+
+const SHA = "a".repeat(40);
+const MINUTE = 60_000;
+/** A run that waits 5 s, processes, and ends `outcome` after `ms`. */
+const runOf = (id: number, ms: number, outcome = "done", extra: Partial<ScriptedRun> = {}): ScriptedRun => ({
+  id,
+  statuses: [
+    [0, "waiting"],
+    [5_000, "processing"],
+    [ms, outcome],
+  ],
+  ...extra,
+});
+
+describe("waitForCiRun outcomes", () => {
+  it.each(["done", "failed", "cancelled"] as const)("ends %s when the run does", async (status) => {
+    const clock = fakeClock();
+    const outcome = await waitForCiRun(scriptedRuns(clock, [runOf(41, 90_000, status)]), {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      runtime: clock,
+    });
+    expect(outcome).toMatchObject({ kind: status, run: { id: 41, status } });
+  });
+
+  it("reports each status once when it changes, unknown statuses as they are", async () => {
+    const clock = fakeClock();
+    const events: CiRunStatusEvent[] = [];
+    const run: ScriptedRun = {
+      id: 41,
+      statuses: [
+        [0, "waiting"],
+        [10_000, "processing"],
+        [40_000, "diffing_tables"],
+        [70_000, "done"],
+      ],
+    };
+    await waitForCiRun(scriptedRuns(clock, [run]), {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      runtime: clock,
+      onStatus: (event) => events.push(event),
+    });
+    expect(events.map((event) => [event.previousStatus, event.run.status])).toEqual([
+      [undefined, "waiting"],
+      ["waiting", "processing"],
+      ["processing", "diffing_tables"],
+      ["diffing_tables", "done"],
+    ]);
+  });
+
+  it("waits for its own run, not the PR's newest one", async () => {
+    const clock = fakeClock();
+    // 43 is newer and already done; 41 is ours and fails later.
+    const lister = scriptedRuns(clock, [runOf(41, 60_000, "failed"), runOf(43, 1_000, "done")]);
+    const outcome = await waitForCiRun(lister, { ciConfigId: 12, ciRunId: 41, prSha: SHA, runtime: clock });
+    expect(outcome).toMatchObject({ kind: "failed", run: { id: 41 } });
+    expect(lister.queries[0]).toEqual({ pr_sha: SHA, limit: 100, offset: 0 });
+  });
+
+  it("reads further pages until it finds the run", async () => {
+    const clock = fakeClock();
+    const runs = [runOf(41, 0), runOf(42, 0), runOf(43, 0), runOf(44, 0), runOf(45, 0)];
+    const lister = scriptedRuns(clock, runs);
+    const outcome = await waitForCiRun(lister, {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      pageSize: 2,
+      runtime: clock,
+    });
+    expect(outcome).toMatchObject({ kind: "done", run: { id: 41 }, listCalls: 3 });
+    expect(lister.queries.map((query) => query.offset)).toEqual([0, 2, 4]);
+  });
+
+  it("lists by PR number when it has no SHA", async () => {
+    const clock = fakeClock();
+    const lister = scriptedRuns(clock, [runOf(41, 10_000, "done", { pr_num: "8" })]);
+    await waitForCiRun(lister, { ciConfigId: 12, ciRunId: 41, prNum: 8, runtime: clock });
+    expect(lister.queries[0]).toEqual({ pr_num: "8", limit: 100, offset: 0 });
+  });
+
+  it("waits for a new run to appear in the list", async () => {
+    const clock = fakeClock();
+    const lister = scriptedRuns(clock, [runOf(41, 50_000, "done", { appearsAt: 45_000 })]);
+    const outcome = await waitForCiRun(lister, { ciConfigId: 12, ciRunId: 41, prSha: SHA, runtime: clock });
+    expect(outcome.kind).toBe("done");
+  });
+
+  it("ends not-found after 60 s naming the ids listed, so an id mismatch is no hang", async () => {
+    const clock = fakeClock();
+    const lister = scriptedRuns(clock, [runOf(7001, 0, "processing"), runOf(7002, 0, "processing")]);
+    const outcome = await waitForCiRun(lister, { ciConfigId: 12, ciRunId: 41, prSha: SHA, runtime: clock });
+    expect(outcome).toMatchObject({ kind: "not-found", listedIds: [7002, 7001] });
+    expect(outcome.elapsedMs).toBeGreaterThanOrEqual(60_000);
+    expect(outcome.elapsedMs).toBeLessThan(60_000 + 15_000);
+  });
+
+  it("times out with the run's last status", async () => {
+    const clock = fakeClock();
+    const lister = scriptedRuns(clock, [runOf(41, 10 * MINUTE)]);
+    const outcome = await waitForCiRun(lister, {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      timeoutMs: 2 * MINUTE,
+      runtime: clock,
+    });
+    expect(outcome).toMatchObject({ kind: "timed-out", run: { id: 41, status: "processing" } });
+    // The last wait is cut to the deadline, and one last poll made there.
+    expect(outcome.elapsedMs).toBe(2 * MINUTE);
+  });
+
+  it("rejects with the signal's reason when aborted", async () => {
+    const clock = fakeClock();
+    const controller = new AbortController();
+    const lister = scriptedRuns(clock, [runOf(41, 10 * MINUTE)]);
+    const reason = new Error("SIGTERM");
+    const waiting = waitForCiRun(lister, {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      runtime: clock,
+      signal: controller.signal,
+      onStatus: ({ run }) => run.status === "processing" && controller.abort(reason),
+    });
+    await expect(waiting).rejects.toBe(reason);
+  });
+
+  it("refuses to start without a SHA or a PR number", async () => {
+    const clock = fakeClock();
+    await expect(
+      waitForCiRun(scriptedRuns(clock, []), { ciConfigId: 12, ciRunId: 41, runtime: clock }),
+    ).rejects.toThrow(/run 41: give prSha or prNum/);
+  });
+});
+
+describe("waitForCiRun when polling fails", () => {
+  const retryable = () => [
+    new DatafoldServerError("502", { status: 502 }),
+    new DatafoldConnectionError("reset"),
+    new DatafoldTimeoutError("slow", { timeoutMs: 30_000 }),
+    new DatafoldRateLimitError("429", { status: 429 }),
+  ];
+
+  it("retries 429, 5xx, connection errors and timeouts, and still reports the outcome", async () => {
+    const clock = fakeClock();
+    const failures: unknown[] = [];
+    const lister = scriptedRuns(clock, [runOf(41, 40_000, "done")], retryable());
+    const outcome = await waitForCiRun(lister, {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      runtime: clock,
+      onPollFailure: ({ error }) => failures.push(error),
+    });
+    expect(outcome.kind).toBe("done");
+    expect(failures.map((error) => (error as Error).name)).toEqual([
+      "DatafoldServerError",
+      "DatafoldConnectionError",
+      "DatafoldTimeoutError",
+      "DatafoldRateLimitError",
+    ]);
+  });
+
+  it("waits at least as long as Retry-After asks", async () => {
+    const clock = fakeClock();
+    const lister = scriptedRuns(
+      clock,
+      [runOf(41, 40_000)],
+      [new DatafoldRateLimitError("429", { status: 429, retryAfterMs: 45_000 })],
+    );
+    await waitForCiRun(lister, { ciConfigId: 12, ciRunId: 41, prSha: SHA, runtime: clock });
+    expect(clock.sleeps[0]).toBe(45_000);
+  });
+
+  it("keeps failing polls within the wait's timeout", async () => {
+    const clock = fakeClock();
+    const failures = Array.from({ length: 1000 }, () => new DatafoldServerError("503", { status: 503 }));
+    const lister = scriptedRuns(clock, [runOf(41, 0)], failures);
+    const outcome = await waitForCiRun(lister, {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      timeoutMs: 5 * MINUTE,
+      runtime: clock,
+    });
+    expect(outcome).toMatchObject({ kind: "timed-out", run: undefined, elapsedMs: 5 * MINUTE });
+  });
+
+  it.each([
+    new DatafoldAuthError("401", { status: 401 }),
+    new DatafoldAuthError("403", { status: 403 }),
+    new DatafoldNotFoundError("404", { status: 404 }),
+    new DatafoldInvalidResponseError("not JSON", { status: 200 }),
+  ])("ends the wait with $name ($status)", async (error) => {
+    const clock = fakeClock();
+    const lister = scriptedRuns(clock, [runOf(41, 40_000)], [error]);
+    await expect(
+      waitForCiRun(lister, { ciConfigId: 12, ciRunId: 41, prSha: SHA, runtime: clock }),
+    ).rejects.toBe(error);
+    expect(lister.queries).toHaveLength(1);
+  });
+});
+
+describe("waitForCiRun economy (fake clock)", () => {
+  // random 1: the most jitter, so the shortest waits and the most calls; random 0: the longest waits.
+  // Budgets: the issue's 60 calls for 10 minutes; elsewhere at most the official SDK's 12 a minute, or half of it.
+  it.each([
+    [1, 12],
+    [10, 60],
+    [60, 360],
+  ])("a %i-minute run costs at most %i list calls and is reported within 15 s", async (minutes, budget) => {
+    for (const random of [0, 1]) {
+      const clock = fakeClock({ random });
+      const ends = minutes * MINUTE;
+      const lister = scriptedRuns(clock, [runOf(41, ends)]);
+      const outcome = await waitForCiRun(lister, {
+        ciConfigId: 12,
+        ciRunId: 41,
+        prSha: SHA,
+        timeoutMs: 2 * 60 * MINUTE,
+        runtime: clock,
+      });
+      expect(outcome.kind).toBe("done");
+      expect(outcome.listCalls).toBeLessThanOrEqual(budget);
+      expect(outcome.elapsedMs - ends).toBeLessThanOrEqual(15_000);
+    }
+  });
+
+  it("grows from the first interval to at most 15 s", async () => {
+    const clock = fakeClock({ random: 0 });
+    await waitForCiRun(scriptedRuns(clock, [runOf(41, 5 * MINUTE)]), {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      runtime: clock,
+    });
+    expect(clock.sleeps.slice(0, 6)).toEqual([2_000, 3_000, 4_500, 6_750, 10_125, 15_000]);
+    expect(Math.max(...clock.sleeps)).toBe(15_000);
+  });
+});

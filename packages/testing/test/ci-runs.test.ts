@@ -1,0 +1,365 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type FakeClock,
+  fakeClock,
+  type MockDatafold,
+  type MockDatafoldOptions,
+  startMockDatafold,
+} from "../src/index.js";
+import { send, trigger, validDetails } from "./helpers.js";
+
+let mock: MockDatafold | undefined;
+let clock: FakeClock;
+const start = async (options: MockDatafoldOptions = {}) => {
+  clock = fakeClock();
+  mock = await startMockDatafold({ clock, ...options });
+  return mock;
+};
+afterEach(() => mock?.close());
+
+const runsPath = (ciConfigId: number, query = "") => `/api/v1/ci/${ciConfigId}/runs${query}`;
+
+/** `GET …/runs`; throws unless 200. */
+async function listRuns(
+  datafold: MockDatafold,
+  ciConfigId: number,
+  query = "",
+): Promise<Record<string, unknown>[]> {
+  const response = await send(datafold, runsPath(ciConfigId, query), { method: "GET" });
+  if (response.status !== 200) throw new Error(`list answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>[];
+}
+
+const statuses = async (datafold: MockDatafold, ciConfigId = 1) =>
+  (await listRuns(datafold, ciConfigId)).map((run) => [run.id, run.status]);
+
+const diff = { prod: "analytics.orders", pr: "pr_123.orders", pk: ["id"] };
+const upload = (datafold: MockDatafold, ciConfigId: number, prNum: number | string, body: unknown = [diff]) =>
+  send(datafold, `/api/v1/ci/${ciConfigId}/${prNum}`, { body });
+
+describe("a trigger records a run that GET …/runs lists", () => {
+  it("lists the run as Datafold's ApiCiRun, pr_num as a string, waiting at first", async () => {
+    const datafold = await start();
+    expect(await trigger(datafold, 4)).toEqual({ ci_run_id: 1, run_id: 1 });
+    expect(await listRuns(datafold, 4)).toEqual([
+      {
+        id: 1,
+        base_branch: "main",
+        base_sha: "9b1d4e7",
+        pr_branch: "feature/login",
+        pr_num: "7",
+        pr_sha: "0f3c2a9",
+        source: "api",
+        status: "waiting",
+      },
+    ]);
+  });
+
+  it("lists a config's runs only, newest first", async () => {
+    const datafold = await start();
+    await trigger(datafold, 1);
+    await trigger(datafold, 2);
+    await trigger(datafold, 1);
+    expect((await listRuns(datafold, 1)).map((run) => run.id)).toEqual([3, 1]);
+    expect((await listRuns(datafold, 2)).map((run) => run.id)).toEqual([2]);
+    expect(await listRuns(datafold, 9)).toEqual([]);
+  });
+
+  it("starts no run for a noRunFor config, so nothing is listed", async () => {
+    const datafold = await start({ noRunFor: [5] });
+    expect(await trigger(datafold, 5)).toEqual({ ci_run_id: null, run_id: null });
+    expect(await listRuns(datafold, 5)).toEqual([]);
+  });
+
+  it("filters by pr_sha and by pr_num, which is a string query parameter", async () => {
+    const datafold = await start();
+    await trigger(datafold, 1, { pr_number: 7, pr_sha: "aaa" });
+    await trigger(datafold, 1, { pr_number: 8, pr_sha: "bbb" });
+    await trigger(datafold, 1, { pr_number: 7, pr_sha: "ccc" });
+    const ids = async (query: string) => (await listRuns(datafold, 1, query)).map((run) => run.id);
+    expect(await ids("?pr_sha=aaa")).toEqual([1]);
+    expect(await ids("?pr_num=7")).toEqual([3, 1]);
+    expect(await ids("?pr_num=7&pr_sha=ccc")).toEqual([3]);
+    expect(await ids("?pr_sha=aa")).toEqual([]); // no prefix matching: the whole SHA
+    expect(await ids("?pr_num=007")).toEqual([]); // a string, compared as one
+  });
+
+  it("pages with limit and offset, newest first", async () => {
+    const datafold = await start();
+    for (let i = 0; i < 5; i++) await trigger(datafold, 1);
+    const ids = async (query: string) => (await listRuns(datafold, 1, query)).map((run) => run.id);
+    expect(await ids("?limit=2")).toEqual([5, 4]);
+    expect(await ids("?limit=2&offset=2")).toEqual([3, 2]);
+    expect(await ids("?offset=4")).toEqual([1]);
+    expect(await ids("?offset=9")).toEqual([]);
+  });
+
+  it("lists at most 100 runs when no limit is given (the spec's default)", async () => {
+    const datafold = await start();
+    for (let i = 0; i < 101; i++) await trigger(datafold, 1);
+    const runs = await listRuns(datafold, 1);
+    expect([runs.length, runs[0]?.id, runs.at(-1)?.id]).toEqual([100, 101, 2]);
+  });
+});
+
+describe("the run lifecycle, on the kit's clock", () => {
+  it("moves waiting → processing → done by the default timings, read lazily from the clock", async () => {
+    const datafold = await start();
+    await trigger(datafold);
+    expect(await statuses(datafold)).toEqual([[1, "waiting"]]);
+    clock.advance(999);
+    expect(await statuses(datafold)).toEqual([[1, "waiting"]]);
+    clock.advance(1);
+    expect(await statuses(datafold)).toEqual([[1, "processing"]]);
+    clock.advance(3999);
+    expect(await statuses(datafold)).toEqual([[1, "processing"]]);
+    clock.advance(1);
+    expect(await statuses(datafold)).toEqual([[1, "done"]]);
+    clock.advance(86_400_000);
+    expect(await statuses(datafold)).toEqual([[1, "done"]]);
+  });
+
+  it("gives every run the runLifecycle option's timings and outcome", async () => {
+    const datafold = await start({
+      runLifecycle: { stages: [{ status: "processing", ms: 60_000 }], outcome: "failed" },
+    });
+    await trigger(datafold);
+    expect(await statuses(datafold)).toEqual([[1, "processing"]]);
+    clock.advance(60_000);
+    expect(await statuses(datafold)).toEqual([[1, "failed"]]);
+  });
+
+  it("decides each run's lifecycle by a rule that sees the trigger's details", async () => {
+    const datafold = await start({
+      runLifecycle: (run) => ({
+        stages: [],
+        outcome: run.details.pr_branch === "broken" ? "failed" : `done-for-${run.ciConfigId}-${run.runId}`,
+      }),
+    });
+    await trigger(datafold, 3, { pr_branch: "broken" });
+    await trigger(datafold, 3, { pr_branch: "fine" });
+    expect(await statuses(datafold, 3)).toEqual([
+      [2, "done-for-3-2"],
+      [1, "failed"],
+    ]);
+  });
+
+  it("plays scriptRuns lifecycles for the next runs, one each, before the rule", async () => {
+    const datafold = await start({ runLifecycle: { stages: [], outcome: "done" } });
+    datafold.scriptRuns(
+      { stages: [{ status: "queued_for_warehouse", ms: 10 }], outcome: "cancelled" },
+      { outcome: "failed" },
+    );
+    await trigger(datafold);
+    await trigger(datafold);
+    await trigger(datafold);
+    // unknown statuses are listed as they are; an omitted stages list keeps the default stages
+    expect(await statuses(datafold)).toEqual([
+      [3, "done"],
+      [2, "waiting"],
+      [1, "queued_for_warehouse"],
+    ]);
+    clock.advance(5000);
+    expect(await statuses(datafold)).toEqual([
+      [3, "done"],
+      [2, "failed"],
+      [1, "cancelled"],
+    ]);
+  });
+
+  it("lets a test set a run's status directly, to any string, for good", async () => {
+    const datafold = await start();
+    await trigger(datafold);
+    datafold.setRunStatus(1, "blocked_on_label");
+    expect(await statuses(datafold)).toEqual([[1, "blocked_on_label"]]);
+    clock.advance(3_600_000);
+    expect(await statuses(datafold)).toEqual([[1, "blocked_on_label"]]);
+    expect(() => datafold.setRunStatus(2, "done")).toThrow("setRunStatus(): no run 2; started so far: 1.");
+  });
+
+  it("shows runs, their status and uploads through runs()", async () => {
+    const datafold = await start();
+    await trigger(datafold, 1);
+    await trigger(datafold, 2);
+    await upload(datafold, 1, 7);
+    expect(datafold.runs().map((run) => [run.ciConfigId, run.id, run.status])).toEqual([
+      [2, 2, "waiting"],
+      [1, 1, "waiting"],
+    ]);
+    expect(datafold.runs(1)).toEqual([expect.objectContaining({ id: 1, uploads: [[diff]] })]);
+  });
+
+  it("runs on the real clock by default", async () => {
+    mock = await startMockDatafold({ runLifecycle: { stages: [{ status: "processing", ms: 150 }] } });
+    await trigger(mock);
+    expect(mock.runs()[0]?.status).toBe("processing");
+    await expect.poll(() => mock?.runs()[0]?.status, { timeout: 3000 }).toBe("done");
+  });
+
+  it("refuses a malformed lifecycle where it is given, naming the field", async () => {
+    await expect(
+      startMockDatafold({ runLifecycle: { stages: [{ status: "waiting", ms: -1 }] } }),
+    ).rejects.toThrow(
+      "startMockDatafold: options.runLifecycle: `stages[0].ms` must be a finite number of milliseconds, 0 or more",
+    );
+    await expect(startMockDatafold({ clock: {} as never })).rejects.toThrow(
+      "startMockDatafold: options.clock must be an object with a now() method",
+    );
+    const datafold = await start();
+    expect(() => datafold.scriptRuns({ outcome: "" })).toThrow(
+      "scriptRuns(): lifecycle 1: `outcome` must be a non-empty status string",
+    );
+  });
+});
+
+describe("uploads (POST …/{pr_num}) attach to the PR's newest unfinished run", () => {
+  it("answers the ids of the newest unfinished run of that PR number", async () => {
+    const datafold = await start({ runLifecycle: { stages: [{ status: "waiting", ms: 10_000 }] } });
+    await trigger(datafold, 1, { pr_number: 7 });
+    await trigger(datafold, 1, { pr_number: 8 });
+    await trigger(datafold, 1, { pr_number: 7 });
+    const response = await upload(datafold, 1, 7);
+    expect([response.status, await response.json()]).toEqual([200, { ci_run_id: 3, run_id: 3 }]);
+    expect(datafold.runs(1).map((run) => [run.id, run.uploads.length])).toEqual([
+      [3, 1],
+      [2, 0],
+      [1, 0],
+    ]);
+  });
+
+  it("skips finished runs, and answers null ids when none is unfinished", async () => {
+    const datafold = await start({ runLifecycle: { stages: [{ status: "waiting", ms: 10_000 }] } });
+    await trigger(datafold, 1, { pr_number: 7 });
+    await trigger(datafold, 1, { pr_number: 7 });
+    datafold.setRunStatus(2, "failed");
+    expect(await (await upload(datafold, 1, 7)).json()).toEqual({ ci_run_id: 1, run_id: 1 });
+    clock.advance(10_000);
+    expect(await (await upload(datafold, 1, 7)).json()).toEqual({ ci_run_id: null, run_id: null });
+  });
+
+  it("answers null ids for a PR or config with no run", async () => {
+    const datafold = await start();
+    await trigger(datafold, 1, { pr_number: 7 });
+    expect(await (await upload(datafold, 1, 8)).json()).toEqual({ ci_run_id: null, run_id: null });
+    expect(await (await upload(datafold, 2, 7)).json()).toEqual({ ci_run_id: null, run_id: null });
+  });
+
+  it("accepts duplicate pk columns: pydantic's set[str] removes them rather than refusing", async () => {
+    const datafold = await start();
+    await trigger(datafold);
+    const response = await upload(datafold, 1, 7, [{ ...diff, pk: ["id", "id"] }]);
+    expect([response.status, await response.json()]).toEqual([200, { ci_run_id: 1, run_id: 1 }]);
+  });
+});
+
+describe("supersede: a newer trigger for the same PR cancels the older unfinished run", () => {
+  it("leaves older runs alone by default", async () => {
+    const datafold = await start();
+    await trigger(datafold, 1, { pr_number: 7 });
+    await trigger(datafold, 1, { pr_number: 7 });
+    expect(await statuses(datafold)).toEqual([
+      [2, "waiting"],
+      [1, "waiting"],
+    ]);
+  });
+
+  it("cancels the older unfinished runs of the same config and PR when turned on", async () => {
+    const datafold = await start({ supersede: true });
+    await trigger(datafold, 1, { pr_number: 7 });
+    await trigger(datafold, 1, { pr_number: 8 });
+    await trigger(datafold, 2, { pr_number: 7 });
+    await trigger(datafold, 1, { pr_number: 7 });
+    expect(await statuses(datafold, 1)).toEqual([
+      [4, "waiting"],
+      [2, "waiting"],
+      [1, "cancelled"],
+    ]);
+    expect(await statuses(datafold, 2)).toEqual([[3, "waiting"]]);
+    clock.advance(60_000);
+    expect((await statuses(datafold, 1)).map(([, status]) => status)).toEqual(["done", "done", "cancelled"]);
+  });
+
+  it("does not touch a run that had already finished", async () => {
+    const datafold = await start({ supersede: true });
+    await trigger(datafold, 1, { pr_number: 7 });
+    clock.advance(5000);
+    await trigger(datafold, 1, { pr_number: 7 });
+    expect(await statuses(datafold)).toEqual([
+      [2, "waiting"],
+      [1, "done"],
+    ]);
+  });
+});
+
+describe("routing as Datafold's FastAPI app routes (literal routes first)", () => {
+  it("takes POST …/5/trigger as the trigger, not as an upload for PR 'trigger'", async () => {
+    const datafold = await start();
+    const response = await send(datafold, "/api/v1/ci/5/trigger", { body: validDetails });
+    expect([response.status, await response.json()]).toEqual([200, { ci_run_id: 1, run_id: 1 }]);
+  });
+
+  it("takes POST …/5/runs as an upload whose pr_num fails to parse: 422 at path.pr_num", async () => {
+    const datafold = await start();
+    const response = await send(datafold, "/api/v1/ci/5/runs", { body: [diff] });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({
+      detail: [
+        {
+          type: "int_parsing",
+          loc: ["path", "pr_num"],
+          msg: "Input should be a valid integer, unable to parse string as an integer",
+          input: "runs",
+        },
+      ],
+    });
+  });
+
+  it("answers GET …/5/7 with 405, allowing POST", async () => {
+    const datafold = await start();
+    const response = await send(datafold, "/api/v1/ci/5/7", { method: "GET" });
+    expect([response.status, response.headers.get("allow"), await response.json()]).toEqual([
+      405,
+      "POST",
+      { detail: "Method Not Allowed" },
+    ]);
+  });
+});
+
+describe("FastAPI's 422 locations for the new parameters and bodies", () => {
+  const locsOf = async (response: Response) =>
+    ((await response.json()) as { detail: { type: string; loc: unknown[] }[] }).detail.map((d) => [
+      d.type,
+      d.loc,
+    ]);
+
+  it("reports a limit that is not an integer at query.limit", async () => {
+    const datafold = await start();
+    const response = await send(datafold, runsPath(1, "?limit=ten&offset=1.5"), { method: "GET" });
+    expect(response.status).toBe(422);
+    expect(await locsOf(response)).toEqual([
+      ["int_parsing", ["query", "limit"]],
+      ["int_parsing", ["query", "offset"]],
+    ]);
+  });
+
+  it("reports a missing field of the second diff at body.1.prod", async () => {
+    const datafold = await start();
+    const response = await upload(datafold, 1, 7, [diff, { pr: "x" }]);
+    expect(await locsOf(response)).toEqual([["missing", ["body", 1, "prod"]]]);
+  });
+
+  it("reports a body that is not a list at body", async () => {
+    const datafold = await start();
+    const response = await upload(datafold, 1, 7, diff);
+    expect(await locsOf(response)).toEqual([["list_type", ["body"]]]);
+  });
+
+  it("reports a bad pr_num and a bad body field together, path first", async () => {
+    const datafold = await start();
+    const response = await upload(datafold, 1, "seven", [{ ...diff, include_columns: "id" }]);
+    expect(await locsOf(response)).toEqual([
+      ["int_parsing", ["path", "pr_num"]],
+      ["list_type", ["body", 0, "include_columns"]],
+    ]);
+  });
+});
