@@ -1,0 +1,176 @@
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { packPackages, publishedPackages, REPO_ROOT } from "./packaging/published-packages.js";
+import { type LocalRegistry, startLocalRegistry } from "./testing/local-registry.js";
+
+// Issue 12: the GitLab CI/CD component (templates/trigger.yml), run by gitlab-ci-local 4.73.0 (shell executor)
+// from a real .gitlab-ci.yml that includes it the way users do, with the merge-request variables GitLab sets.
+// The job's `npx -y @datafold-ci/cli@<version>` installs the freshly packed CLI from a local registry, and
+// talks to the testing kit.
+const run = promisify(execFile);
+const GITLAB_CI_LOCAL = join(REPO_ROOT, "node_modules/.bin/gitlab-ci-local");
+const cli = (await publishedPackages()).find((p) => p.name === "@datafold-ci/cli");
+if (!cli) throw new Error("packages/cli is not a published package");
+
+/** The part of the testing kit this file drives (the root does not depend on the package). */
+interface Kit {
+  url: string;
+  apiKey: string;
+  requests: { path: string; body: unknown }[];
+  scriptRuns(...lifecycles: { stages?: { status: string; ms: number }[]; outcome?: string }[]): void;
+  close(): Promise<void>;
+}
+
+/**
+ * `trigger --wait` (branch cli-outcome) lists runs with the client's `listCiRuns`, which lands on main with
+ * issue 10's client. Until this checkout's client has it, the two wait tests cannot run (the CLI exits 70).
+ */
+const testing = join(REPO_ROOT, "packages/testing/dist/index.js");
+const { createDatafoldClient } = await import(join(REPO_ROOT, "packages/client/dist/index.js"));
+const clientLists =
+  typeof createDatafoldClient({ apiKey: "k", baseUrl: "http://127.0.0.1:1" }).listCiRuns === "function";
+
+/** A merge-request pipeline's variables as GitLab sets them (MR !7, feature/x into main). */
+const MR = {
+  GITLAB_CI: "true",
+  CI_PIPELINE_SOURCE: "merge_request_event",
+  CI_MERGE_REQUEST_ID: "182736450",
+  CI_MERGE_REQUEST_IID: "7",
+  CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: "feature/x",
+  CI_MERGE_REQUEST_TARGET_BRANCH_NAME: "main",
+  CI_MERGE_REQUEST_DIFF_BASE_SHA: "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c",
+};
+
+let work: string;
+let project: string;
+let head: string;
+let registry: LocalRegistry;
+let kit: Kit;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "datafold-ci-gitlab-component-"));
+  const [tarballs, started] = await Promise.all([
+    packPackages([cli], work),
+    startLocalRegistry({ signal: AbortSignal.timeout(300_000) }),
+  ]);
+  registry = started;
+  await registry.publish(tarballs.get(cli.name) ?? "");
+  kit = await (await import(testing)).startMockDatafold();
+
+  // The user's project: a clone whose origin is the GitLab project holding the component (gitlab-ci-local
+  // resolves `$CI_SERVER_FQDN/<group>/<project>/trigger@$CI_COMMIT_SHA` from its templates/).
+  project = join(work, "project");
+  await mkdir(join(project, "templates"), { recursive: true });
+  await copyFile(join(REPO_ROOT, "templates/trigger.yml"), join(project, "templates/trigger.yml"));
+  const git = (...args: string[]) => run("git", args, { cwd: project });
+  await git("init", "-q", "-b", "feature/x");
+  await git("remote", "add", "origin", "git@gitlab.com:datafold-ci/datafold-ci.git");
+  await git("add", ".");
+  await git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "component");
+  head = (await git("rev-parse", "HEAD")).stdout.trim();
+}, 300_000);
+afterAll(async () => {
+  await Promise.all([kit?.close(), registry?.close()]);
+  await rm(work, { recursive: true, force: true });
+});
+beforeEach(() => {
+  kit.requests.length = 0;
+});
+
+/** Writes a .gitlab-ci.yml including the component with `inputs`, runs the pipeline, reads the dotenv report. */
+async function pipeline(inputs: Record<string, unknown>) {
+  const include = { component: "$CI_SERVER_FQDN/datafold-ci/datafold-ci/trigger@$CI_COMMIT_SHA", inputs };
+  await writeFile(join(project, ".gitlab-ci.yml"), stringify({ stages: ["test"], include: [include] }));
+  await rm(join(project, ".gitlab-ci-local"), { recursive: true, force: true });
+  const variables = {
+    ...MR,
+    // CI/CD variables of the project: the key, and npm pointed at the local registry with a cache of its own.
+    DATAFOLD_API_KEY: kit.apiKey,
+    npm_config_registry: registry.url,
+    npm_config_userconfig: registry.npmrc,
+    npm_config_cache: join(work, "npm-cache"),
+  };
+  const args = [
+    "--force-shell-executor",
+    "--no-color",
+    "--ignore-predefined-vars",
+    Object.keys(MR).join(","),
+    ...Object.entries(variables).flatMap(([name, value]) => ["--variable", `${name}=${value}`]),
+  ];
+  const result = await run(GITLAB_CI_LOCAL, args, {
+    cwd: project,
+    env: registry.env(),
+    timeout: 180_000,
+  }).then(
+    ({ stdout }) => ({ code: 0, log: stdout }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, log: e.stdout + e.stderr }),
+  );
+  return { ...result, report: await dotenvReport() };
+}
+
+/** The job's dotenv artifact, as GitLab hands it to later jobs. */
+async function dotenvReport(): Promise<Record<string, string>> {
+  const state = join(project, ".gitlab-ci-local");
+  const files = (await readdir(state, { recursive: true }).catch(() => [])).filter((f) =>
+    f.endsWith("artifacts/datafold-ci-trigger/.gitlab-ci-reports/dotenv/datafold-ci.env"),
+  );
+  if (files.length === 0) return {};
+  const text = await readFile(join(state, files[0] ?? ""), "utf8");
+  return Object.fromEntries(
+    text
+      .trim()
+      .split("\n")
+      .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+  );
+}
+
+describe("templates/trigger.yml in a merge-request pipeline", () => {
+  it("sends the MR's facts and reports the run it started", async () => {
+    const result = await pipeline({ ci_config_id: 12, host: kit.url });
+    expect(result.code, result.log).toBe(0);
+    expect(kit.requests.map((r) => [r.path, r.body])).toEqual([
+      [
+        "/api/v1/ci/12/trigger",
+        {
+          pr_number: 7,
+          pr_branch: "feature/x",
+          base_branch: "main",
+          pr_sha: head,
+          base_sha: MR.CI_MERGE_REQUEST_DIFF_BASE_SHA,
+        },
+      ],
+    ]);
+    expect(result.report).toEqual({
+      DATAFOLD_CI_RUN_ID: expect.stringMatching(/^\d+$/),
+      DATAFOLD_CI_RUN_STATUS: "started",
+      DATAFOLD_CI_EXIT_CODE: "0",
+    });
+    expect(result.log).not.toContain(kit.apiKey);
+  });
+
+  it.runIf(clientLists)("with wait: true, a run that ends done passes the job", async () => {
+    kit.scriptRuns({ stages: [{ status: "processing", ms: 1500 }], outcome: "done" });
+    const result = await pipeline({ ci_config_id: 12, host: kit.url, wait: true, wait_timeout: 60 });
+    expect(result.code, result.log).toBe(0);
+    expect(result.report).toMatchObject({ DATAFOLD_CI_RUN_STATUS: "done", DATAFOLD_CI_EXIT_CODE: "0" });
+  });
+
+  it.runIf(clientLists)(
+    "with wait: true, a run that ends failed fails the job, and the report still says so",
+    async () => {
+      kit.scriptRuns({ stages: [{ status: "processing", ms: 1500 }], outcome: "failed" });
+      const result = await pipeline({ ci_config_id: 12, host: kit.url, wait: true, wait_timeout: 60 });
+      expect(result.code, result.log).not.toBe(0);
+      expect(result.log).toMatch(/Datafold CI run \d+ failed/);
+      expect(result.report).toMatchObject({
+        DATAFOLD_CI_RUN_ID: expect.stringMatching(/^\d+$/),
+        DATAFOLD_CI_RUN_STATUS: "failed",
+        DATAFOLD_CI_EXIT_CODE: "4",
+      });
+    },
+  );
+});
