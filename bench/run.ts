@@ -14,12 +14,14 @@ import { cliStartSuite } from "./suites/cli-start.js";
 import { clientOverheadSuite } from "./suites/client-overhead.js";
 import { codegenSuite } from "./suites/codegen.js";
 import { footprintSuite } from "./suites/footprint.js";
+import { npxColdSuite } from "./suites/npx-cold.js";
 import { soakSuite } from "./suites/soak.js";
 
 const SUITES: Suite[] = [
   codegenSuite,
   buildSuite,
   footprintSuite,
+  npxColdSuite,
   clientOverheadSuite,
   cliStartSuite,
   soakSuite,
