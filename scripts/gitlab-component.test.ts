@@ -82,12 +82,12 @@ beforeEach(() => {
 });
 
 /** Writes a .gitlab-ci.yml including the component with `inputs`, runs the pipeline, reads the dotenv report. */
-async function pipeline(inputs: Record<string, unknown>) {
+async function pipeline(inputs: Record<string, unknown>, ci: Record<string, string> = MR) {
   const include = { component: "$CI_SERVER_FQDN/datafold-ci/datafold-ci/trigger@$CI_COMMIT_SHA", inputs };
   await writeFile(join(project, ".gitlab-ci.yml"), stringify({ stages: ["test"], include: [include] }));
   await rm(join(project, ".gitlab-ci-local"), { recursive: true, force: true });
   const variables = {
-    ...MR,
+    ...ci,
     // CI/CD variables of the project: the key, and npm pointed at the local registry with a cache of its own.
     DATAFOLD_API_KEY: kit.apiKey,
     npm_config_registry: registry.url,
@@ -98,7 +98,7 @@ async function pipeline(inputs: Record<string, unknown>) {
     "--force-shell-executor",
     "--no-color",
     "--ignore-predefined-vars",
-    Object.keys(MR).join(","),
+    Object.keys(ci).join(","),
     ...Object.entries(variables).flatMap(([name, value]) => ["--variable", `${name}=${value}`]),
   ];
   const result = await run(GITLAB_CI_LOCAL, args, {
@@ -173,4 +173,14 @@ describe("templates/trigger.yml in a merge-request pipeline", () => {
       });
     },
   );
+
+  it("adds no job to a push pipeline: nothing is sent, no report", async () => {
+    const result = await pipeline(
+      { ci_config_id: 12, host: kit.url },
+      { GITLAB_CI: "true", CI_PIPELINE_SOURCE: "push" },
+    );
+    expect(result.log).not.toContain("datafold-ci-trigger starting");
+    expect(kit.requests).toEqual([]);
+    expect(result.report).toEqual({});
+  });
 });
