@@ -16,6 +16,7 @@ import { codegenSuite } from "./suites/codegen.js";
 import { footprintSuite } from "./suites/footprint.js";
 import { npxColdSuite } from "./suites/npx-cold.js";
 import { soakSuite } from "./suites/soak.js";
+import { waitEconomySuite } from "./suites/wait-economy.js";
 
 const SUITES: Suite[] = [
   codegenSuite,
@@ -25,6 +26,7 @@ const SUITES: Suite[] = [
   clientOverheadSuite,
   cliStartSuite,
   soakSuite,
+  waitEconomySuite,
 ];
 const RESULTS_DIR = join(REPO_ROOT, "bench", "results");
 

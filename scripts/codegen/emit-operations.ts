@@ -14,6 +14,7 @@ import {
   operationRequestBody,
   operationResponses,
 } from "./operations.js";
+import { layoutMethods, type MethodOverrides } from "./method-names.js";
 import type { SpecDocument } from "./spec-documents.js";
 
 /** Schema keywords that carry no meaning at run time; dropped to keep bundles small. */
@@ -32,8 +33,8 @@ type Json = Record<string, unknown>;
  * The runtime description of one document (`ApiDescription`), as a TypeScript module exporting
  * `<camelCaseName>`: what the client validates before sending and what the mock server serves.
  */
-export function emitOperations(spec: SpecDocument): string {
-  const description = describe(spec);
+export function emitOperations(spec: SpecDocument, full: ApiDescription): string {
+  const description = runtimeOnly(full);
   const exportName = camelCase(spec.name);
   return [
     `import type { ApiDescription } from "../api-description.js";`,
@@ -44,9 +45,11 @@ export function emitOperations(spec: SpecDocument): string {
   ].join("\n");
 }
 
-function describe(spec: SpecDocument): ApiDescription {
+/** The runtime description of one document: what `@datafold-ci/spec` exports. */
+export function describe(spec: SpecDocument, overrides: MethodOverrides): ApiDescription {
   const doc = spec.document;
-  const operations: OperationDescription[] = [...listOperations(doc).values()].map((entry) => {
+  const entries = [...listOperations(doc).values()];
+  const described = entries.map((entry) => {
     const { operation: op, method, path } = entry;
     const operationId = op.operationId;
     if (typeof operationId !== "string") {
@@ -56,13 +59,18 @@ function describe(spec: SpecDocument): ApiDescription {
       name: String(p.name),
       in: p.in as ParameterDescription["in"],
       required: p.in === "path" ? true : p.required === true,
-      schema: cleanSchema(p.schema ?? {}),
+      // A path parameter's title stays: messages name the parameter by it ("the CI config id 7").
+      schema: withTitle(
+        cleanSchema(p.schema ?? {}),
+        p.in === "path" ? (p.schema as Json | undefined)?.title : undefined,
+      ),
     }));
     const responses: Record<string, ResponseDescription> = {};
     for (const [status, response] of operationResponses(doc, entry)) {
-      const json = jsonContent(response.content);
+      const [contentType, json] = jsonContent(response.content) ?? [];
       responses[status] = {
         description: String(response.description ?? ""),
+        ...(contentType !== undefined && { contentType }),
         ...(json?.schema !== undefined && { schema: cleanSchema(json.schema) }),
         ...(json?.example !== undefined && { example: json.example }),
       };
@@ -78,8 +86,25 @@ function describe(spec: SpecDocument): ApiDescription {
       ...(requestBody && { requestBody }),
       responses,
       security: (op.security as Json[] | undefined) ?? doc.security ?? [],
-    } as OperationDescription;
+    } as Omit<OperationDescription, "clientMethod">;
   });
+  const methods = layoutMethods(
+    spec.relativePath,
+    described.map((operation, index) => ({
+      entry: entries[index]!,
+      parameters: operation.parameters,
+      // Uncleaned: the body's name comes from its `title`, which the runtime table drops.
+      bodySchema:
+        operation.requestBody &&
+        (jsonContent(asJson(operationRequestBody(doc, entries[index]!)).content)?.[1]?.schema as
+          JsonSchema | undefined),
+    })),
+    overrides,
+  );
+  const operations: OperationDescription[] = described.map((operation, index) => ({
+    ...operation,
+    clientMethod: methods.get(entries[index]!)!,
+  }));
 
   const schemas: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(doc.components?.schemas ?? {}))
@@ -109,6 +134,43 @@ function describe(spec: SpecDocument): ApiDescription {
   };
 }
 
+/**
+ * What the packages read at run time, no more: the table is bundled into the client and the kit, and
+ * every byte counts against the client's size budget (issue 10). Dropped: summaries, tags and
+ * response descriptions and server descriptions (documentation; the generated types keep the summaries), response media types (the types'
+ * concern), error responses
+ * (the client words errors by status, the kit answers them FastAPI's way), and the schemas only
+ * those reached (`HTTPValidationError`).
+ */
+function runtimeOnly(description: ApiDescription): ApiDescription {
+  const operations = description.operations.map(({ summary: _, tags: __, responses, ...operation }) => ({
+    ...operation,
+    responses: Object.fromEntries(
+      Object.entries(responses)
+        .filter(([status]) => /^2/.test(status))
+        .map(([status, { description: ___, contentType: ____, ...response }]) => [status, response]),
+    ),
+  }));
+  const reached = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      const name = key === "$ref" && typeof value === "string" ? value.split("/").at(-1) : undefined;
+      if (name !== undefined && !reached.has(name)) {
+        reached.add(name);
+        visit(description.schemas[name]);
+      } else visit(value);
+    }
+  };
+  visit(operations);
+  const schemas = Object.fromEntries(
+    Object.entries(description.schemas).filter(([name]) => reached.has(name)),
+  );
+  const servers = description.servers.map(({ url }) => ({ url }));
+  return { ...description, servers, operations, schemas };
+}
+
 function describeBody(body: Json | undefined): RequestBodyDescription | undefined {
   if (!body) return undefined;
   const content = (body.content as Json | undefined) ?? {};
@@ -121,10 +183,9 @@ function describeBody(body: Json | undefined): RequestBodyDescription | undefine
   };
 }
 
-function jsonContent(content: unknown): Json | undefined {
+function jsonContent(content: unknown): [string, Json] | undefined {
   const entries = Object.entries((content as Json | undefined) ?? {});
-  const json = entries.find(([type]) => isJsonMediaType(type));
-  return json?.[1] as Json | undefined;
+  return entries.find(([type]) => isJsonMediaType(type)) as [string, Json] | undefined;
 }
 
 function isJsonMediaType(type: string): boolean {
@@ -137,6 +198,9 @@ function cleanSchema(schema: unknown): JsonSchema {
   const out: Json = {};
   for (const [key, value] of Object.entries(schema)) {
     if (DOC_ONLY_KEYWORDS.has(key) || key.startsWith("x-")) continue;
+    // A title names a model in pydantic's messages (`model_type`); on a field (`"Base Branch"`) it is
+    // documentation, and the bundles' bytes (issue 10's size budget).
+    if (key === "title" && !isModel(schema as Json)) continue;
     // `enum`, `const` and `default` hold data, not schemas: copy them as they are.
     if (key === "enum" || key === "const" || key === "default") out[key] = value;
     else if (key === "properties") {
@@ -144,6 +208,18 @@ function cleanSchema(schema: unknown): JsonSchema {
     } else out[key] = cleanSchema(value);
   }
   return out as JsonSchema;
+}
+
+function asJson(value: unknown): Json {
+  return (value ?? {}) as Json;
+}
+
+function withTitle(schema: JsonSchema, title: unknown): JsonSchema {
+  return typeof title === "string" ? { ...schema, title } : schema;
+}
+
+function isModel(schema: Json): boolean {
+  return schema.type === "object" || schema.properties !== undefined;
 }
 
 function camelCase(name: string): string {

@@ -12,6 +12,8 @@ export async function emitTypes(spec: SpecDocument): Promise<string> {
     rootTypes: true,
     rootTypesNoSchemaPrefix: true,
     rootTypesKeepCasing: true,
+    // A field with a default (`CiDiff.include_columns: []`) is optional to send: the server fills it in.
+    defaultNonNullable: false,
     silent: true,
   });
   return astToString(ast);

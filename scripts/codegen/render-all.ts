@@ -1,6 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { format, resolveConfig } from "prettier";
-import { emitOperations } from "./emit-operations.js";
+import { emitMethodTypes } from "./emit-method-types.js";
+import { describe, emitOperations } from "./emit-operations.js";
+import { readMethodOverrides } from "./method-names.js";
 import { emitTypes } from "./emit-types.js";
 import { readSpecDocuments } from "./spec-documents.js";
 import type { SpecDocument } from "./spec-documents.js";
@@ -20,9 +22,10 @@ export async function renderAll(root: string): Promise<GeneratedFiles> {
   const prettierOptions = (await resolveConfig(PRETTIER_CONFIG_ANCHOR)) ?? {};
   const files: GeneratedFiles = new Map();
   for (const spec of specs) {
+    const description = describe(spec, await readMethodOverrides(root, spec));
     const outputs: [string, string][] = [
-      [`${GENERATED_DIRS[0]}/${spec.name}.ts`, await emitTypes(spec)],
-      [`${GENERATED_DIRS[1]}/${spec.name}.ts`, emitOperations(spec)],
+      [`${GENERATED_DIRS[0]}/${spec.name}.ts`, (await emitTypes(spec)) + emitMethodTypes(description)],
+      [`${GENERATED_DIRS[1]}/${spec.name}.ts`, emitOperations(spec, description)],
     ];
     for (const [path, body] of outputs) {
       const formatted = await format(header(spec) + body, { ...prettierOptions, parser: "typescript" });

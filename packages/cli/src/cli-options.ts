@@ -24,5 +24,5 @@ export interface CliOptions {
   /** The clock, sleep and dice of the wait's polling; a fake clock in tests. @default real time */
   readonly runtime?: Runtime;
   /** Read as the diffs of `submit` when no `--diffs` file is given. @default process.stdin */
-  readonly stdin?: AsyncIterable<string | Uint8Array>;
+  readonly stdin?: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
 }

@@ -14,6 +14,17 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
     summary: "start a Datafold CI run for the current pull/merge request (and, with --wait, wait for it)",
     load: () => import("./commands/trigger.js"),
   },
+  {
+    name: "wait",
+    summary: "wait for a run that is already started, and exit with its outcome",
+    load: () => import("./commands/wait.js"),
+  },
+  { name: "runs", summary: "list a pull request's runs", load: () => import("./commands/runs.js") },
+  {
+    name: "submit",
+    summary: "send a PR's diffs to its waiting run (drop-in for datafold ci submit)",
+    load: () => import("./commands/submit.js"),
+  },
 ];
 
 /** The entry named `name`, if there is one. */

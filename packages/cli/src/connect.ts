@@ -8,7 +8,8 @@ import {
 import { parseRetries, parseTimeoutSeconds } from "./attempt-flags.js";
 import { envValue } from "./ci/read-variable.js";
 import type { CliOptions } from "./cli-options.js";
-import { describeRetry } from "./explain-failure.js";
+import { ExitCode } from "./exit-codes.js";
+import { describeRetry, explainFailure } from "./explain-failure.js";
 import type { Output } from "./output.js";
 import type { CommandLine } from "./parse-command-line.js";
 import { describeSource, type SourcedValue } from "./value-source.js";
@@ -91,6 +92,28 @@ export function connect(
   }
   const connection = client && problems.length === 0 ? { client, host, timeoutSeconds } : undefined;
   return { connection, host, apiKeyVariable, problems };
+}
+
+/**
+ * Prints what a failed call means (`explainFailure`) and returns exit 1; rethrows an error the client does
+ * not describe, which is a bug (exit 70).
+ */
+export function reportFailure(
+  error: unknown,
+  connection: Connection,
+  ciConfigId: SourcedValue,
+  out: Output,
+  prefix = "",
+): ExitCode {
+  const message = explainFailure(error, {
+    baseUrl: connection.client.baseUrl,
+    host: connection.host,
+    ciConfigId,
+    timeoutSeconds: connection.timeoutSeconds,
+  });
+  if (message === undefined) throw error;
+  out.error(`${prefix}${message}`);
+  return ExitCode.RequestFailed;
 }
 
 /** Prints every problem and that nothing was sent; the exit code of a usage error. */

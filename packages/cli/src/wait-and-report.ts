@@ -6,9 +6,9 @@ import {
   waitForCiRun,
 } from "@datafold-ci/client";
 import { ExitCode } from "./exit-codes.js";
-import { explainFailure } from "./explain-failure.js";
-import type { Connection } from "./connect.js";
+import { type Connection, reportFailure } from "./connect.js";
 import type { Output } from "./output.js";
+import { describeListing } from "./run-listing.js";
 import type { SourcedValue } from "./value-source.js";
 import type { WaitSettings } from "./wait-settings.js";
 
@@ -57,12 +57,11 @@ export async function waitAndReport(target: WaitTarget, context: WaitContext): P
     context.signals.on(signal as keyof typeof STOPPED, listener);
   let last: ApiCiRun | undefined;
   let lastElapsedMs = 0;
-  const listing = target.prSha ? `pr_sha ${target.prSha.slice(0, 12)}` : `pr_num ${target.prNum}`;
   out.info(
-    `Waiting for Datafold CI run ${id} (listing runs by ${listing}; at most ${settings.waitTimeoutSeconds} s)`,
+    `Waiting for Datafold CI run ${id} (listing runs by ${describeListing(target)}; at most ${settings.waitTimeoutSeconds} s)`,
   );
   try {
-    const outcome = await waitForCiRun(connection.client as unknown as CiRunLister, {
+    const outcome = await waitForCiRun(connection.client, {
       ciConfigId: target.ciConfigId.id,
       ciRunId: id,
       prSha: target.prSha,
@@ -93,16 +92,14 @@ export async function waitAndReport(target: WaitTarget, context: WaitContext): P
       );
       return STOPPED[signal];
     }
-    const message = explainFailure(error, {
-      baseUrl: connection.client.baseUrl,
-      host: connection.host,
-      ciConfigId: target.ciConfigId,
-      timeoutSeconds: connection.timeoutSeconds,
-    });
-    if (message === undefined) throw error;
     printJson(context, { ...last, id, status: last?.status ?? null, outcome: "error" });
-    out.error(`while waiting for Datafold CI run ${id}: ${message}`);
-    return ExitCode.RequestFailed;
+    return reportFailure(
+      error,
+      connection,
+      target.ciConfigId,
+      out,
+      `while waiting for Datafold CI run ${id}: `,
+    );
   } finally {
     for (const [signal, listener] of Object.entries(listeners))
       context.signals.off(signal as keyof typeof STOPPED, listener);
@@ -113,7 +110,10 @@ function finish(outcome: CiRunOutcome, target: WaitTarget, context: WaitContext)
   const { out, settings } = context;
   const id = target.ciRunId;
   const after = `after ${seconds(outcome.elapsedMs)} (${outcome.listCalls} status checks)`;
-  const look = `Look at it in Datafold (${context.connection.client.baseUrl}), or run: datafold-ci runs --pr-num <n>`;
+  const pr = target.prSha ? `--pr-sha ${target.prSha}` : `--pr-num ${target.prNum}`;
+  const look =
+    `Look at it in Datafold (${context.connection.client.baseUrl}), or list the PR's runs: ` +
+    `datafold-ci runs --ci-config-id ${target.ciConfigId.id} ${pr}`;
   if (outcome.kind === "not-found") {
     printJson(context, { id, status: null, outcome: outcome.kind, listed_ids: outcome.listedIds });
     out.error(

@@ -42,6 +42,7 @@ beforeEach(() => {
 /** Runs the action's step as a GitHub runner would in a pull_request workflow, with `with:` inputs. */
 function runAction(
   inputs: Record<string, string>,
+  event: Record<string, string> = environments["github-actions"].pr,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const withDefaults: Record<string, string> = {};
   for (const [name, input] of Object.entries(action.inputs))
@@ -52,7 +53,7 @@ function runAction(
     );
   const env: Record<string, string> = {
     PATH: `${dir}:${process.env.PATH}`,
-    ...environments["github-actions"].pr,
+    ...event,
     GITHUB_EVENT_PATH: join(dir, "event.json"),
     GITHUB_OUTPUT: join(dir, "output"),
   };
@@ -80,10 +81,14 @@ describe("action.yml", () => {
     expect(Object.keys(action.inputs).sort()).toEqual([
       "api-key",
       "ci-config-id",
+      "fail-outside-pr",
       "host",
       "require-run",
       "version",
+      "wait",
+      "wait-timeout",
     ]);
+    expect(action.outputs.status?.value).toBe(`\${{ steps.${step.id}.outputs.status }}`);
     expect(action.outputs["ci-run-id"]?.value).toBe(`\${{ steps.${step.id}.outputs.ci-run-id }}`);
   });
 
@@ -96,8 +101,9 @@ describe("action.yml", () => {
     expect(run.stdout).toBe(`Datafold CI run ${runId} started.\n`);
     const version = JSON.parse(readFileSync(join(REPO_ROOT, "packages/cli/package.json"), "utf8")).version;
     expect(readFileSync(join(dir, "npx-args"), "utf8")).toBe(
-      `-y\n@datafold-ci/cli@${version}\ntrigger\n--json\n`,
+      `-y\n@datafold-ci/cli@${version}\ntrigger\n--json\n--skip-outside-pr\n`,
     );
+    expect(output()).toBe(`ci-run-id=${runId}\nstatus=started\n`);
   });
 
   it("runs the CLI version the version input names", async () => {
@@ -108,7 +114,7 @@ describe("action.yml", () => {
   it("sets an empty ci-run-id when Datafold starts no run, and fails with exit 3 under require-run", async () => {
     const lenient = await runAction({ "ci-config-id": "99", "api-key": mock.apiKey, host: mock.url });
     expect(lenient.code).toBe(0);
-    expect(output()).toBe("ci-run-id=\n");
+    expect(output()).toBe("ci-run-id=\nstatus=no-run\n");
     expect(lenient.stderr).toMatch(/^warning: Datafold accepted the call but started no run/);
     const strict = await runAction({
       "ci-config-id": "99",
@@ -124,5 +130,63 @@ describe("action.yml", () => {
     expect(run.code).toBe(ExitCode.Usage);
     expect(run.stderr).toMatch(/--ci-config-id \(from DATAFOLD_CI_CONFIG_ID\): .*integer/);
     expect(mock.requests).toEqual([]);
+  });
+
+  it("with wait, waits for the run and sets status done", async () => {
+    mock.scriptRuns({ stages: [{ status: "processing", ms: 300 }], outcome: "done" });
+    const run = await runAction({
+      "ci-config-id": "12",
+      "api-key": mock.apiKey,
+      host: mock.url,
+      wait: "true",
+    });
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(output()).toMatch(/^ci-run-id=\d+\nstatus=done\n$/);
+    expect(run.stderr).toMatch(/Datafold CI run \d+: processing \(\d+ s\)/);
+    expect(readFileSync(join(dir, "npx-args"), "utf8")).toContain("--wait\n--wait-timeout\n3600\n");
+  });
+
+  it.each([
+    ["failed", ExitCode.RunFailed],
+    ["cancelled", ExitCode.RunCancelled],
+  ])("with wait, writes the outputs when the run ends %s, then exits %i", async (outcome, code) => {
+    mock.scriptRuns({ stages: [], outcome });
+    const run = await runAction({
+      "ci-config-id": "12",
+      "api-key": mock.apiKey,
+      host: mock.url,
+      wait: "true",
+    });
+    expect(run.code).toBe(code);
+    expect(output()).toMatch(new RegExp(`^ci-run-id=\\d+\\nstatus=${outcome}\\n$`));
+  });
+
+  it("on an event with no pull request does nothing, with a notice; fail-outside-pr makes it fail", async () => {
+    const push = environments["github-actions"].push as Record<string, string>;
+    const quiet = await runAction({ "ci-config-id": "12", "api-key": mock.apiKey, host: mock.url }, push);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toMatch(
+      /^::notice::Datafold: no pull request in this event \(GitHub Actions: GITHUB_EVENT_NAME is "push"/,
+    );
+    expect(output()).toBe("ci-run-id=\nstatus=skipped\n");
+    writeFileSync(join(dir, "output"), "");
+    const strict = await runAction(
+      { "ci-config-id": "12", "api-key": mock.apiKey, host: mock.url, "fail-outside-pr": "true" },
+      push,
+    );
+    expect(strict.code).toBe(ExitCode.Usage);
+    expect(output()).toBe("ci-run-id=\nstatus=\n");
+    expect(mock.requests).toEqual([]);
+  });
+
+  it("refuses an input that is not true or false", async () => {
+    const run = await runAction({
+      "ci-config-id": "12",
+      "api-key": mock.apiKey,
+      host: mock.url,
+      wait: "yes",
+    });
+    expect(run.code).toBe(ExitCode.Usage);
+    expect(run.stdout).toBe('::error::wait must be true or false (got "yes")\n');
   });
 });

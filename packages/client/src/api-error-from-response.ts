@@ -20,14 +20,15 @@ export interface FailedCall {
   readonly attempts: number;
   /** What was called, e.g. `POST https://app.datafold.com/api/v1/ci/7/trigger`. */
   readonly request: string;
-  readonly ciConfigId: number;
+  /** The path values the call named, for a 404: `the CI config id 7`; empty when it had none. */
+  readonly identifiers: string;
   readonly baseUrl: string;
   readonly apiKeySource: string;
   readonly secret: string;
   readonly now: number;
 }
 
-/** The error to throw for a non-2xx answer to the trigger operation. */
+/** The error to throw for a non-2xx answer to any operation. */
 export function apiErrorFromResponse(call: FailedCall): DatafoldApiError {
   const { response, attempts } = call;
   const { status } = response;
@@ -67,7 +68,7 @@ export function apiErrorFromResponse(call: FailedCall): DatafoldApiError {
     );
   if (status === 404)
     return new DatafoldNotFoundError(
-      `Datafold answered ${answer} to ${call.request} (${said}): the CI config id ${call.ciConfigId} may be wrong, or the API key from ${call.apiKeySource} is not one ${call.baseUrl} recognises (Datafold has answered 404 to unrecognised API keys)`,
+      `Datafold answered ${answer} to ${call.request} (${said}): ${call.identifiers || "the path"} may be wrong, or the API key from ${call.apiKeySource} is not one ${call.baseUrl} recognises (Datafold has answered 404 to unrecognised API keys)`,
       options,
     );
   const askedMs = retryAfterMs(response.headers, call.now);

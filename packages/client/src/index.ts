@@ -1,10 +1,18 @@
 /**
- * `@datafold-ci/client`: starts Datafold PR/MR runs from CI, with auth, retries, timeouts, input
- * validation and typed errors, over an openapi-fetch client generated from Datafold's OpenAPI document.
+ * `@datafold-ci/client`: calls Datafold's CI API — start a PR/MR run, list runs, upload PR changes —
+ * with auth, retries, timeouts, input validation and typed errors, one method per operation of
+ * Datafold's OpenAPI document, over openapi-fetch.
  * @packageDocumentation
  */
-export type { APIPrDetails, ApiCiRun, CiDiff, SubmitCiJob, ValidationError } from "@datafold-ci/types";
-export { checkTriggerInput } from "./check-trigger-input.js";
+export type {
+  APIPrDetails,
+  ApiCiRun,
+  CiDiff,
+  OperationMethods,
+  SubmitCiJob,
+  ValidationError,
+} from "@datafold-ci/types";
+export { checkInput, checkTriggerInput } from "./check-trigger-input.js";
 export { createDatafoldClient, type DatafoldClient } from "./create-datafold-client.js";
 export { DatafoldApiError, type DatafoldApiErrorOptions } from "./errors/datafold-api-error.js";
 export { DatafoldAuthError } from "./errors/datafold-auth-error.js";
@@ -19,8 +27,8 @@ export { DatafoldTimeoutError } from "./errors/datafold-timeout-error.js";
 export { DatafoldValidationError } from "./errors/datafold-validation-error.js";
 export * from "./errors/type-guards.js";
 export type { InputIssue } from "./input-issue.js";
-export type { DatafoldClientOptions, TriggerOptions } from "./options.js";
-export { API_KEY_VARIABLES, DEFAULT_BASE_URL } from "./resolve-config.js";
+export type { CallOptions, DatafoldClientOptions, TriggerOptions } from "./options.js";
+export { API_KEY_VARIABLES, DEFAULT_BASE_URL, type ResolvedConfig } from "./resolve-config.js";
 export type { RetryEvent } from "./retry-event.js";
 export type { Runtime } from "./runtime.js";
 export {

@@ -94,8 +94,8 @@ export interface DatafoldClientOptions {
   };
 }
 
-/** Per-call options of `triggerPrRun`; each overrides the client's option of the same name. */
-export interface TriggerOptions {
+/** Per-call options of every method; each overrides the client's option of the same name. */
+export interface CallOptions {
   /** Aborting it stops the call at once, including a back-off wait; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
   /** @default the client's `timeoutMs` */
@@ -103,3 +103,6 @@ export interface TriggerOptions {
   /** @default the client's `maxRetries` */
   maxRetries?: number;
 }
+
+/** Per-call options of `triggerPrRun`. */
+export interface TriggerOptions extends CallOptions {}

@@ -1,7 +1,6 @@
 import { DatafoldConnectionError } from "./errors/datafold-connection-error.js";
 import { DatafoldTimeoutError } from "./errors/datafold-timeout-error.js";
 import { formatDuration } from "./format-duration.js";
-import { PlainRequest } from "./plain-request.js";
 import { redactCause, redactSecret } from "./redact.js";
 import type { RetryEvent } from "./retry-event.js";
 import { backoffDelayMs, retryDelayForResponse } from "./retry-policy.js";
@@ -47,29 +46,21 @@ const inFlight = new Set<Request>();
  * #1122, #2075). Resolves with the last response, its body already read; throws
  * `DatafoldConnectionError` or `DatafoldTimeoutError` when the last attempt got no response; rejects
  * with the request signal's reason when the caller aborts, without retrying.
- *
- * Takes openapi-fetch's `Request`, or a {@link PlainRequest} from `triggerPrRun`, whose answer is
- * only for openapi-fetch to parse: its body is read as text once, and handed back as such.
  */
 export function createResilientFetch(
   settings: ResilientFetchSettings,
-): (input: Request | PlainRequest) => Promise<Response> {
+): (input: Request) => Promise<Response> {
   return async (input) => {
-    const plain = input instanceof PlainRequest;
-    const userSignal = plain ? (input.init.signal ?? undefined) : input.signal;
+    const userSignal = input.signal;
     userSignal?.throwIfAborted();
-    // Each attempt sends `fetch(target, { ...init, signal })`. A Request body can be read once, so
-    // keep its bytes to send them again; a plain request's body is still the serialised string.
-    const [target, init]: [string | Request, RequestInit] = plain
-      ? [input.url, input.init]
-      : [input, { body: input.body ? await input.arrayBuffer() : null }];
-    // Only an answer nobody else sees, from the platform's fetch (not the caller's), is kept as is.
-    const readBody = plain && !settings.fetch ? keepText : rebuild;
+    // Each attempt sends `fetch(input, { body, signal })`. A Request body can be read once, so keep
+    // its bytes to send them again.
+    const init: RequestInit = { body: input.body ? await input.arrayBuffer() : null };
     const maxAttempts = settings.maxRetries + 1;
     const { random, now, sleep } = settings.runtime;
     for (let attempt = 1; ; attempt++) {
       settings.onAttempt?.(attempt, input);
-      const outcome = await attemptOnce(target, init, readBody, userSignal, settings);
+      const outcome = await attemptOnce(input, init, userSignal, settings);
       const retriesSoFar = attempt - 1;
       const delayMs =
         attempt >= maxAttempts
@@ -95,9 +86,8 @@ export function createResilientFetch(
 }
 
 async function attemptOnce(
-  target: string | Request,
+  target: Request,
   init: RequestInit,
-  readBody: (response: Response) => Promise<Response>,
   userSignal: AbortSignal | undefined,
   settings: ResilientFetchSettings,
 ): Promise<Outcome> {
@@ -131,7 +121,7 @@ async function attemptOnce(
     const sent = userFetch && request ? userFetch(request) : globalThis.fetch(target, attemptInit);
     // The body is read inside the attempt so the timeout covers it and a connection reset
     // mid-body is a failed (retryable) attempt, not an exception from openapi-fetch's parser.
-    return { response: await Promise.race([sent.then(readBody), stopped]) };
+    return { response: await Promise.race([sent.then(rebuild), stopped]) };
   } catch (cause) {
     if (userSignal?.aborted) throw userSignal.reason;
     return { failure: timedOut ? "timeout" : "connection", cause };
@@ -147,16 +137,6 @@ async function rebuild(response: Response): Promise<Response> {
   const bytes = await response.arrayBuffer();
   const { status, statusText, headers } = response;
   return new Response(NULL_BODY_STATUSES.has(status) ? null : bytes, { status, statusText, headers });
-}
-
-/**
- * The answer itself, its `text()` giving what was read: openapi-fetch reads a plain request's
- * answer once, as text (`triggerPrRun` parses it), and nobody else sees it. Saves building a
- * second Response per attempt (about 12 µs).
- */
-async function keepText(response: Response): Promise<Response> {
-  const text = await response.text();
-  return Object.assign(response, { text: () => Promise.resolve(text) });
 }
 
 function failureError(

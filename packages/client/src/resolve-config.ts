@@ -13,16 +13,25 @@ const DEFAULT_MAX_RETRIES = 2;
 // setTimeout fires at once for delays above 2^31 - 1 ms (Node's TimeoutOverflowWarning, browsers alike).
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
-/** The options after defaults, environment and validation. */
-export interface ClientConfig {
-  /** The key without the `Key ` prefix: what must never leak. */
-  readonly apiKey: string;
-  /** Where the key came from, for messages: `the apiKey option`, `DATAFOLD_API_KEY`, … */
-  readonly apiKeySource: string;
+/**
+ * The client's configuration as a tool reports it (`datafold.config`): each value after defaults
+ * and the environment, and where it came from, worded for messages.
+ */
+export interface ResolvedConfig {
   /** Normalised: scheme, host, path prefix, no trailing slash. */
   readonly baseUrl: string;
+  /** `DATAFOLD_HOST`, `the default`, or the `baseUrl` option as `sources.baseUrl` names it. */
+  readonly baseUrlSource: string;
+  /** `DATAFOLD_API_KEY`, `DATAFOLD_APIKEY`, or the `apiKey` option as `sources.apiKey` names it. The key itself is never here. */
+  readonly apiKeySource: string;
   readonly timeoutMs: number;
   readonly maxRetries: number;
+}
+
+/** The options after defaults, environment and validation: what {@link ResolvedConfig} shows, and the rest. */
+export interface ClientConfig extends ResolvedConfig {
+  /** The key without the `Key ` prefix: what must never leak. */
+  readonly apiKey: string;
   /** The caller's `fetch`; `undefined` for the platform's, looked up per attempt. */
   readonly fetch: typeof globalThis.fetch | undefined;
   /** Request headers, `Authorization` and `User-Agent` included. */
@@ -65,7 +74,8 @@ export function resolveClientConfig(options: DatafoldClientOptions): ClientConfi
   return {
     apiKey: key!.value,
     apiKeySource: key!.source,
-    baseUrl: baseUrl!,
+    baseUrl: baseUrl!.value,
+    baseUrlSource: baseUrl!.source,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: options.fetch,
@@ -149,7 +159,11 @@ function resolveApiKey(
   return { value, source };
 }
 
-function resolveBaseUrl(options: DatafoldClientOptions, env: Env, issues: InputIssue[]): string | undefined {
+function resolveBaseUrl(
+  options: DatafoldClientOptions,
+  env: Env,
+  issues: InputIssue[],
+): { value: string; source: string } | undefined {
   const fromEnv = firstSetEnv(env, ["DATAFOLD_HOST"]);
   const [source, raw]: [string, unknown] =
     options.baseUrl !== undefined
@@ -175,7 +189,7 @@ function resolveBaseUrl(options: DatafoldClientOptions, env: Env, issues: InputI
     return fail(
       `is plain http:// to ${url.hostname}, which would send the API key unencrypted; use https://, or pass ${options.sources?.allowInsecureHttp ?? "allowInsecureHttp: true"} if the network is trusted`,
     );
-  return url.origin + url.pathname.replace(/\/+$/, "");
+  return { value: url.origin + url.pathname.replace(/\/+$/, ""), source };
 }
 
 function isLoopback(hostname: string): boolean {

@@ -1,7 +1,17 @@
-import { type ApiDescription, datafoldApi, type JsonSchema } from "@datafold-ci/spec";
+import {
+  type ApiDescription,
+  datafoldApi,
+  findOperation,
+  type JsonSchema,
+  TRIGGER_OPERATION_ID,
+} from "@datafold-ci/spec";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createTriggerInputCheck } from "../src/check-trigger-input.js";
+import { createOperationInputCheck } from "../src/check-operation-input.js";
+
+/** The trigger's check, built from an edited API description, as `pnpm generate` would emit it. */
+const createTriggerInputCheck = (api: ApiDescription) =>
+  createOperationInputCheck(api, findOperation(api, TRIGGER_OPERATION_ID));
 import { checkTriggerInput, DatafoldInputError } from "../src/index.js";
 import { details, testClient } from "./helpers/client.js";
 import { scriptedFetch } from "./helpers/fake-fetch.js";

@@ -38,15 +38,39 @@ export interface OperationDescription {
   readonly method: HttpMethod;
   /** Path template, e.g. `/api/v1/ci/{ci_config_id}/trigger`. */
   readonly path: string;
+  /** Documentation: in `describe()`'s output, not in the runtime table (`generated/`). */
   readonly summary?: string;
-  readonly tags: readonly string[];
+  /** Documentation: in `describe()`'s output, not in the runtime table (`generated/`). */
+  readonly tags?: readonly string[];
   readonly parameters: readonly ParameterDescription[];
   readonly requestBody?: RequestBodyDescription;
-  /** Keyed by status code (`"200"`, `"422"`, `"default"`). */
+  /** Keyed by status code (`"200"`, `"422"`, `"default"`); the runtime table keeps the 2xx ones only. */
   readonly responses: Readonly<Record<string, ResponseDescription>>;
   /** Effective security requirements (the operation's own, else the document's); empty means none. */
   readonly security: readonly Readonly<Record<string, readonly string[]>>[];
+  /** How the client calls it: decided by `pnpm generate` (scripts/codegen/method-names.ts). */
+  readonly clientMethod: ClientMethodDescription;
 }
+
+/** An operation as a client method: its name and its positional arguments (options always come last). */
+export interface ClientMethodDescription {
+  /** e.g. `triggerPrRun`; unique in the document. */
+  readonly name: string;
+  /** In call order: path parameters in path order, then the body, then the query object. */
+  readonly arguments: readonly MethodArgument[];
+}
+
+/** One positional argument of a client method. */
+export type MethodArgument =
+  | {
+      /** The argument's name in camelCase, e.g. `ciConfigId`; messages use the parameter's wire name. */
+      readonly name: string;
+      readonly in: "path";
+      /** The path parameter it fills, e.g. `ci_config_id`. */
+      readonly parameter: string;
+    }
+  | { readonly name: string; readonly in: "body" }
+  | { readonly name: "query"; readonly in: "query" };
 
 /** A path, query, header or cookie parameter. */
 export interface ParameterDescription {
@@ -65,7 +89,10 @@ export interface RequestBodyDescription {
 
 /** A response; `schema` and `example` are those of its JSON content, if any. */
 export interface ResponseDescription {
-  readonly description: string;
+  /** Documentation: in `describe()`'s output, not in the runtime table. */
+  readonly description?: string;
+  /** The JSON media type the schema is under, e.g. `application/json`. */
+  readonly contentType?: string;
   readonly schema?: JsonSchema;
   readonly example?: unknown;
 }

@@ -54,12 +54,15 @@ const CORE_KEYWORDS = new Set([
   "oneOf",
   "format",
   "default",
+  "items",
+  // pydantic models `set[str]` so, and removes duplicates rather than refusing them (CiDiff.pk).
+  "uniqueItems",
 ]);
 
 /**
  * Validates `value` against `schema` in pydantic's strict mode (only values of the exact JSON type)
  * and returns every issue found, with `loc` starting at `loc`; the same issues as `validate` in
- * strict mode. Covers objects, strings, numbers, booleans, null, `anyOf`/`oneOf` and `$ref`, what
+ * strict mode. Covers objects, strings, numbers, booleans, null, arrays (`items`), `anyOf`/`oneOf` and `$ref`, what
  * the spec's schemas use today, and throws on any other keyword, so a spec that starts using one
  * fails the tests of whatever relies on this instead of passing values unchecked.
  *
@@ -125,6 +128,14 @@ export function check(
     case "null":
       if (value !== null) out.push({ type: "none_required", loc, msg: "Input should be None", input: value });
       return value;
+    case "array": {
+      if (!Array.isArray(value)) {
+        out.push({ type: "list_type", loc, msg: "Input should be a valid list", input: value });
+        return value;
+      }
+      const items = schema.items;
+      return items ? value.map((item, index) => check(items, item, [...loc, index], ctx, out)) : value;
+    }
     default:
       throw new Error(`validateStrict does not support type ${JSON.stringify(schema.type)}`);
   }

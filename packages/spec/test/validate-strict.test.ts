@@ -65,9 +65,20 @@ describe("validateStrict", () => {
     expect(() => validateStrict({ type: "string", minLength: 1 }, "", [], schemas)).toThrow(
       'validateStrict does not support "minLength"',
     );
-    expect(() => validateStrict({ type: "array" }, [], [], schemas)).toThrow(
-      'validateStrict does not support type "array"',
+    expect(() => validateStrict({ type: "array", maxItems: 2 }, [], [], schemas)).toThrow(
+      'validateStrict does not support "maxItems"',
     );
+  });
+
+  it("checks arrays item by item, as the upload's CiDiff[] body needs, and lets duplicates through as pydantic's set does", () => {
+    const list = { type: "array", items: { type: "string" }, uniqueItems: true } as const;
+    expect(validateStrict(list, ["a", "a"], [], schemas)).toEqual([]);
+    expect(validateStrict(list, ["a", 3], ["body"], schemas)).toEqual([
+      { type: "string_type", loc: ["body", 1], msg: "Input should be a valid string", input: 3 },
+    ]);
+    expect(validateStrict(list, "a", ["body"], schemas)).toEqual([
+      { type: "list_type", loc: ["body"], msg: "Input should be a valid list", input: "a" },
+    ]);
   });
 
   it("throws on a $ref the spec does not define", () => {

@@ -5,10 +5,9 @@ import {
   type SubmitCiJob,
 } from "@datafold-ci/client";
 import type { CliOptions } from "../cli-options.js";
-import { connect, refuse } from "../connect.js";
+import { connect, refuse, reportFailure } from "../connect.js";
 import { describeValues, formatValueReport, type ValueReport } from "../describe-values.js";
 import { explainInputProblems, toRequestInput } from "../explain-input-problems.js";
-import { explainFailure } from "../explain-failure.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Output } from "../output.js";
 import type { CommandLine } from "../parse-command-line.js";
@@ -107,15 +106,7 @@ async function runTrigger(commandLine: CommandLine, options: CliOptions, out: Ou
       for (const issue of error.issues) out.error(`${issue.field}: ${issue.message}`);
       return ExitCode.Usage;
     }
-    const message = explainFailure(error, {
-      baseUrl: connection.client.baseUrl,
-      host,
-      ciConfigId: resolved.values.ci_config_id!,
-      timeoutSeconds: connection.timeoutSeconds,
-    });
-    if (message === undefined) throw error;
-    out.error(message);
-    return ExitCode.RequestFailed;
+    return reportFailure(error, connection, resolved.values.ci_config_id!, out);
   }
 
   if (dryRun) {

@@ -8,75 +8,55 @@ export const datafoldApi: ApiDescription = {
   source: "spec/datafold-api.yaml",
   title: "Datafold API",
   version: "latest",
-  servers: [{ description: "Default server", url: "https://app.datafold.com" }],
+  servers: [{ url: "https://app.datafold.com" }],
   securitySchemes: { ApiKeyAuth: { type: "apiKey", in: "header", name: "Authorization" } },
   operations: [
     {
       operationId: "get_ci_api_v1_ci__ci_config_id__runs_get",
       method: "GET",
       path: "/api/v1/ci/{ci_config_id}/runs",
-      summary: "List CI runs",
-      tags: ["CI"],
       parameters: [
         {
           name: "ci_config_id",
           in: "path",
           required: true,
-          schema: { title: "CI config id", type: "integer" },
+          schema: { type: "integer", title: "CI config id" },
         },
         {
           name: "pr_sha",
           in: "query",
           required: false,
-          schema: { anyOf: [{ type: "string" }, { type: "null" }], title: "Pr Sha" },
+          schema: { anyOf: [{ type: "string" }, { type: "null" }] },
         },
         {
           name: "pr_num",
           in: "query",
           required: false,
-          schema: { anyOf: [{ type: "string" }, { type: "null" }], title: "Pr Num" },
+          schema: { anyOf: [{ type: "string" }, { type: "null" }] },
         },
-        {
-          name: "limit",
-          in: "query",
-          required: false,
-          schema: { default: 100, title: "Limit", type: "integer" },
-        },
-        {
-          name: "offset",
-          in: "query",
-          required: false,
-          schema: { default: 0, title: "Offset", type: "integer" },
-        },
+        { name: "limit", in: "query", required: false, schema: { default: 100, type: "integer" } },
+        { name: "offset", in: "query", required: false, schema: { default: 0, type: "integer" } },
       ],
-      responses: {
-        "200": {
-          description: "Successful Response",
-          schema: {
-            items: { $ref: "#/components/schemas/ApiCiRun" },
-            title: "Response Get Ci Api V1 Ci  Ci Config Id  Runs Get",
-            type: "array",
-          },
-        },
-        "422": {
-          description: "Validation Error",
-          schema: { $ref: "#/components/schemas/HTTPValidationError" },
-        },
-      },
       security: [{ ApiKeyAuth: [] }],
+      clientMethod: {
+        name: "listCiRuns",
+        arguments: [
+          { name: "ciConfigId", in: "path", parameter: "ci_config_id" },
+          { name: "query", in: "query" },
+        ],
+      },
+      responses: { "200": { schema: { items: { $ref: "#/components/schemas/ApiCiRun" }, type: "array" } } },
     },
     {
       operationId: "trigger_ci_api_v1_ci__ci_config_id__trigger_post",
       method: "POST",
       path: "/api/v1/ci/{ci_config_id}/trigger",
-      summary: "Trigger a PR/MR run",
-      tags: ["CI"],
       parameters: [
         {
           name: "ci_config_id",
           in: "path",
           required: true,
-          schema: { title: "CI config id", type: "integer" },
+          schema: { type: "integer", title: "CI config id" },
         },
       ],
       requestBody: {
@@ -84,58 +64,59 @@ export const datafoldApi: ApiDescription = {
         contentType: "application/json",
         schema: { $ref: "#/components/schemas/APIPrDetails" },
       },
-      responses: {
-        "200": { description: "Successful Response", schema: { $ref: "#/components/schemas/SubmitCiJob" } },
-        "422": {
-          description: "Validation Error",
-          schema: { $ref: "#/components/schemas/HTTPValidationError" },
-        },
-      },
       security: [{ ApiKeyAuth: [] }],
+      clientMethod: {
+        name: "triggerPrRun",
+        arguments: [
+          { name: "ciConfigId", in: "path", parameter: "ci_config_id" },
+          { name: "details", in: "body" },
+        ],
+      },
+      responses: { "200": { schema: { $ref: "#/components/schemas/SubmitCiJob" } } },
     },
     {
       operationId: "upload_changes_api_v1_ci__ci_config_id___pr_num__post",
       method: "POST",
       path: "/api/v1/ci/{ci_config_id}/{pr_num}",
-      summary: "Upload PR/MR changes",
-      tags: ["CI"],
       parameters: [
         {
           name: "ci_config_id",
           in: "path",
           required: true,
-          schema: { title: "CI config id", type: "integer" },
+          schema: { type: "integer", title: "CI config id" },
         },
         {
           name: "pr_num",
           in: "path",
           required: true,
-          schema: { title: "Pull request/Merge request number", type: "integer" },
+          schema: { type: "integer", title: "Pull request/Merge request number" },
         },
       ],
       requestBody: {
         required: true,
         contentType: "application/json",
-        schema: { items: { $ref: "#/components/schemas/CiDiff" }, title: "Diffs", type: "array" },
-      },
-      responses: {
-        "200": { description: "Successful Response", schema: { $ref: "#/components/schemas/SubmitCiJob" } },
-        "422": {
-          description: "Validation Error",
-          schema: { $ref: "#/components/schemas/HTTPValidationError" },
-        },
+        schema: { items: { $ref: "#/components/schemas/CiDiff" }, type: "array" },
       },
       security: [{ ApiKeyAuth: [] }],
+      clientMethod: {
+        name: "uploadPrChanges",
+        arguments: [
+          { name: "ciConfigId", in: "path", parameter: "ci_config_id" },
+          { name: "prNum", in: "path", parameter: "pr_num" },
+          { name: "diffs", in: "body" },
+        ],
+      },
+      responses: { "200": { schema: { $ref: "#/components/schemas/SubmitCiJob" } } },
     },
   ],
   schemas: {
     APIPrDetails: {
       properties: {
-        base_branch: { title: "Base Branch", type: "string" },
-        base_sha: { title: "Base Sha", type: "string" },
-        pr_branch: { title: "Pr Branch", type: "string" },
-        pr_number: { title: "Pr Number", type: "integer" },
-        pr_sha: { title: "Pr Sha", type: "string" },
+        base_branch: { type: "string" },
+        base_sha: { type: "string" },
+        pr_branch: { type: "string" },
+        pr_number: { type: "integer" },
+        pr_sha: { type: "string" },
       },
       required: ["pr_number", "pr_branch", "base_branch", "pr_sha", "base_sha"],
       title: "APIPrDetails",
@@ -143,14 +124,14 @@ export const datafoldApi: ApiDescription = {
     },
     ApiCiRun: {
       properties: {
-        base_branch: { title: "Base Branch", type: "string" },
-        base_sha: { title: "Base Sha", type: "string" },
-        id: { title: "Id", type: "integer" },
-        pr_branch: { title: "Pr Branch", type: "string" },
-        pr_num: { title: "Pr Num", type: "string" },
-        pr_sha: { title: "Pr Sha", type: "string" },
-        source: { title: "Source", type: "string" },
-        status: { title: "Status", type: "string" },
+        base_branch: { type: "string" },
+        base_sha: { type: "string" },
+        id: { type: "integer" },
+        pr_branch: { type: "string" },
+        pr_num: { type: "string" },
+        pr_sha: { type: "string" },
+        source: { type: "string" },
+        status: { type: "string" },
       },
       required: ["id", "base_branch", "base_sha", "pr_branch", "pr_sha", "pr_num", "status", "source"],
       title: "ApiCiRun",
@@ -158,46 +139,22 @@ export const datafoldApi: ApiDescription = {
     },
     CiDiff: {
       properties: {
-        exclude_columns: { default: [], items: { type: "string" }, title: "Exclude Columns", type: "array" },
-        include_columns: { default: [], items: { type: "string" }, title: "Include Columns", type: "array" },
-        pk: {
-          anyOf: [{ items: { type: "string" }, type: "array", uniqueItems: true }, { type: "null" }],
-          title: "Pk",
-        },
-        pr: { title: "Pr", type: "string" },
-        prod: { title: "Prod", type: "string" },
+        exclude_columns: { default: [], items: { type: "string" }, type: "array" },
+        include_columns: { default: [], items: { type: "string" }, type: "array" },
+        pk: { anyOf: [{ items: { type: "string" }, type: "array", uniqueItems: true }, { type: "null" }] },
+        pr: { type: "string" },
+        prod: { type: "string" },
       },
       required: ["prod", "pr"],
       title: "CiDiff",
       type: "object",
     },
-    HTTPValidationError: {
-      properties: {
-        detail: { items: { $ref: "#/components/schemas/ValidationError" }, title: "Detail", type: "array" },
-      },
-      title: "HTTPValidationError",
-      type: "object",
-    },
     SubmitCiJob: {
       properties: {
-        ci_run_id: { anyOf: [{ type: "integer" }, { type: "null" }], title: "Ci Run Id" },
-        run_id: { anyOf: [{ type: "integer" }, { type: "null" }], title: "Run Id" },
+        ci_run_id: { anyOf: [{ type: "integer" }, { type: "null" }] },
+        run_id: { anyOf: [{ type: "integer" }, { type: "null" }] },
       },
       title: "SubmitCiJob",
-      type: "object",
-    },
-    ValidationError: {
-      properties: {
-        loc: {
-          items: { anyOf: [{ type: "string" }, { type: "integer" }] },
-          title: "Location",
-          type: "array",
-        },
-        msg: { title: "Message", type: "string" },
-        type: { title: "Error Type", type: "string" },
-      },
-      required: ["loc", "msg", "type"],
-      title: "ValidationError",
       type: "object",
     },
   },

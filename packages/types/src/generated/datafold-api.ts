@@ -95,12 +95,12 @@ export interface components {
        * Exclude Columns
        * @default []
        */
-      exclude_columns: string[];
+      exclude_columns?: string[];
       /**
        * Include Columns
        * @default []
        */
-      include_columns: string[];
+      include_columns?: string[];
       /** Pk */
       pk?: string[] | null;
       /** Pr */
@@ -251,4 +251,52 @@ export interface operations {
       };
     };
   };
+}
+
+/**
+ * One method per operation of spec/datafold-api.yaml, as `@datafold-ci/client` names them; `Options`
+ * is the client's per-call options type. Arguments: path parameters in path order, then the body,
+ * then the query object, then options.
+ */
+export interface OperationMethods<Options> {
+  /**
+   * List CI runs: `GET /api/v1/ci/{ci_config_id}/runs`.
+   * @param ciConfigId `ci_config_id`, CI config id
+   * @param query query parameters: pr_sha, pr_num, limit, offset
+   */
+  listCiRuns(
+    ciConfigId: paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["parameters"]["path"]["ci_config_id"],
+    query?: NonNullable<paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["parameters"]["query"]>,
+    options?: Options,
+  ): Promise<paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["responses"][200]["content"]["application/json"]>;
+  /**
+   * Trigger a PR/MR run: `POST /api/v1/ci/{ci_config_id}/trigger`.
+   * @param ciConfigId `ci_config_id`, CI config id
+   * @param details the body: `APIPrDetails`
+   */
+  triggerPrRun(
+    ciConfigId: paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["parameters"]["path"]["ci_config_id"],
+    details: NonNullable<
+      paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["requestBody"]
+    >["content"]["application/json"],
+    options?: Options,
+  ): Promise<
+    paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["responses"][200]["content"]["application/json"]
+  >;
+  /**
+   * Upload PR/MR changes: `POST /api/v1/ci/{ci_config_id}/{pr_num}`.
+   * @param ciConfigId `ci_config_id`, CI config id
+   * @param prNum `pr_num`, Pull request/Merge request number
+   * @param diffs the body: a list of `CiDiff`
+   */
+  uploadPrChanges(
+    ciConfigId: paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["parameters"]["path"]["ci_config_id"],
+    prNum: paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["parameters"]["path"]["pr_num"],
+    diffs: NonNullable<
+      paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["requestBody"]
+    >["content"]["application/json"],
+    options?: Options,
+  ): Promise<
+    paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["responses"][200]["content"]["application/json"]
+  >;
 }

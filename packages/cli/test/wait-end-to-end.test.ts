@@ -1,0 +1,345 @@
+import { fakeClock, type MockDatafold, startMockDatafold } from "@datafold-ci/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ExitCode } from "../src/exit-codes.js";
+import { PR, PR_FLAGS } from "./fixtures/ci-environments.js";
+import { runInProcess } from "./run-in-process.js";
+
+// The kit's runs and the CLI's polling share one fake clock: an hour of Datafold runs in milliseconds.
+const clock = fakeClock();
+const sleeps: number[] = [];
+const runtime = {
+  now: () => clock.now(),
+  random: () => 0.5,
+  sleep: (ms: number, signal: AbortSignal) => {
+    sleeps.push(ms);
+    return clock.sleep(ms, signal);
+  },
+};
+let mock: MockDatafold;
+let env: Record<string, string>;
+beforeAll(async () => {
+  mock = await startMockDatafold({ clock, noRunFor: [99] });
+});
+afterAll(() => mock.close());
+beforeEach(() => {
+  mock.requests.length = 0;
+  sleeps.length = 0;
+  env = { DATAFOLD_API_KEY: mock.apiKey, DATAFOLD_HOST: mock.url };
+});
+
+const MINUTE = 60_000;
+const cli = (argv: string[], stdin?: string) =>
+  runInProcess(argv, env, {
+    fetch: globalThis.fetch,
+    runtime,
+    ...(stdin === undefined ? {} : { stdin: [stdin] }),
+  });
+const triggerWait = (...extra: string[]) =>
+  cli(["trigger", ...PR_FLAGS, "--wait", "--retries", "0", ...extra]);
+const lists = () => mock.requests.filter((request) => request.method === "GET");
+
+describe("trigger --wait", () => {
+  it("prints each status change on stderr and a summary, and exits 0 when the run is done", async () => {
+    mock.scriptRuns({
+      stages: [
+        { status: "waiting", ms: 10_000 },
+        { status: "processing", ms: 50_000 },
+      ],
+    });
+    const run = await triggerWait();
+    expect(run.code).toBe(ExitCode.Ok);
+    const id = /^Datafold CI run (\d+) started for PR #7/.exec(run.stdout)?.[1];
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `Datafold CI run ${id}: waiting \\(0 s\\)\\nDatafold CI run ${id}: processing \\(\\d+ s\\)\\nDatafold CI run ${id}: done \\(\\d+ s\\)\\n` +
+          `Datafold CI run ${id} done after \\d+ s \\(\\d+ status checks\\)\\. "done" means the run finished`,
+      ),
+    );
+    expect(lists()[0]).toMatchObject({ path: "/api/v1/ci/12/runs", query: { pr_sha: PR.headSha } });
+  });
+
+  it.each([
+    ["failed", ExitCode.RunFailed, /Datafold CI run \d+ failed after/],
+    [
+      "cancelled",
+      ExitCode.RunCancelled,
+      /was cancelled after .*: usually a newer commit of the PR superseded it/,
+    ],
+  ])("exits with the code for a run that ended %s", async (outcome, code, message) => {
+    mock.scriptRuns({ stages: [{ status: "processing", ms: 30_000 }], outcome });
+    const run = await triggerWait();
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("shows a status Datafold has not documented as it is, and keeps waiting", async () => {
+    mock.scriptRuns({ stages: [{ status: "diffing_tables", ms: 20_000 }] });
+    const run = await triggerWait();
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(run.stderr).toMatch(/: diffing_tables \(0 s\)\n/);
+  });
+
+  it("exits 6 at --wait-timeout, naming the run, its last status and how to look at it", async () => {
+    mock.scriptRuns({ stages: [{ status: "processing", ms: 60 * MINUTE }] });
+    const run = await triggerWait("--wait-timeout", "90");
+    expect(run.code).toBe(ExitCode.WaitTimedOut);
+    expect(run.stderr).toMatch(
+      /error: Datafold CI run (\d+) is still processing after 90 s \(\d+ status checks\): --wait-timeout 90 s passed\. Look at it in Datafold \(http:\/\/127\.0\.0\.1:\d+\), or list the PR's runs: datafold-ci runs --ci-config-id 12 --pr-sha 1a2b3c4\w+, or wait longer with: datafold-ci wait --ci-run-id \1\n/,
+    );
+  });
+
+  it.each([
+    ["done", ExitCode.Ok],
+    ["failed", ExitCode.RunFailed],
+    ["cancelled", ExitCode.RunCancelled],
+  ])("with --json prints one document with the run as it ended (%s)", async (outcome, code) => {
+    mock.scriptRuns({ stages: [{ status: "processing", ms: 20_000 }], outcome });
+    const run = await triggerWait("--json");
+    expect(run.code).toBe(code);
+    const document = JSON.parse(run.stdout);
+    expect(document).toEqual({
+      ci_run_id: expect.any(Number),
+      run_id: expect.any(Number),
+      run: expect.objectContaining({ status: outcome, outcome, pr_sha: PR.headSha, pr_num: "7" }),
+    });
+    expect(document.run.id).toBe(document.ci_run_id);
+    expect(run.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("with --json prints the run's last status on a timeout (exit 6)", async () => {
+    mock.scriptRuns({ stages: [{ status: "processing", ms: 60 * MINUTE }] });
+    const run = await triggerWait("--json", "--wait-timeout", "30");
+    expect(run.code).toBe(ExitCode.WaitTimedOut);
+    expect(JSON.parse(run.stdout).run).toMatchObject({ status: "processing", outcome: "timed-out" });
+  });
+
+  it("warns and exits 0 when Datafold starts no run, or 3 with --require-run", async () => {
+    const lenient = await cli(["trigger", ...PR_FLAGS, "--ci-config-id=99", "--wait"]);
+    expect(lenient.code).toBe(ExitCode.Ok);
+    expect(lenient.stderr).toMatch(
+      /^warning: Datafold accepted the call but started no run .* Nothing to wait for\.\n$/,
+    );
+    const strict = await cli([
+      "trigger",
+      ...PR_FLAGS,
+      "--ci-config-id=99",
+      "--wait",
+      "--require-run",
+      "--json",
+    ]);
+    expect(strict.code).toBe(ExitCode.NoRunStarted);
+    expect(JSON.parse(strict.stdout)).toEqual({ ci_run_id: null, run_id: null, run: null });
+    expect(lists()).toEqual([]);
+  });
+
+  it("retries 5xx, 429 and resets while polling, obeys Retry-After, and still reports the outcome", async () => {
+    mock.scriptRuns({ stages: [{ status: "processing", ms: 20_000 }] });
+    mock.enqueue(
+      { kind: "delay", ms: 0 }, // the trigger, answered normally
+      { kind: "respond", status: 502, body: "<h1>502 Bad Gateway</h1>" },
+      {
+        kind: "respond",
+        status: 429,
+        headers: { "retry-after": "40" },
+        body: { detail: "Too Many Requests" },
+      },
+      { kind: "reset" },
+    );
+    const run = await triggerWait();
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(run.stderr).toMatch(/checking run \d+ failed \(.*502.*\); checking again in/);
+    expect(sleeps).toContain(40_000);
+  });
+
+  it.each([401, 403, 404])("ends the wait with exit 1 when listing runs answers %i", async (status) => {
+    mock.enqueue({ kind: "delay", ms: 0 }, { kind: "respond", status, body: { detail: "Not allowed" } });
+    const run = await triggerWait();
+    expect(run.code).toBe(ExitCode.RequestFailed);
+    expect(run.stderr).toMatch(
+      new RegExp(`error: while waiting for Datafold CI run \\d+: Datafold answered ${status}`),
+    );
+    expect(lists()).toHaveLength(1);
+  });
+
+  it("lists by PR number when an abbreviated --pr-sha cannot be expanded with git", async () => {
+    const flags = PR_FLAGS.map((flag) =>
+      flag.startsWith("--pr-sha=") ? `--pr-sha=${PR.headSha.slice(0, 7)}` : flag,
+    );
+    mock.scriptRuns({ stages: [] });
+    const run = await cli(["trigger", ...flags, "--wait"]);
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(run.stderr).toMatch(
+      /is "1a2b3c4", not a full SHA, and git could not expand it .*: listing runs by PR number 7 instead/,
+    );
+    expect(lists()[0]?.query).toMatchObject({ pr_num: "7" });
+  });
+});
+
+describe("poll economy (fake clock)", () => {
+  it.each([
+    [1, 12],
+    [10, 60],
+    [60, 360],
+  ])("a %i-minute run costs at most %i list calls and is reported within 15 s", async (minutes, budget) => {
+    mock.scriptRuns({ stages: [{ status: "processing", ms: minutes * MINUTE }] });
+    const started = clock.now();
+    const run = await triggerWait("--quiet", "--wait-timeout", "7200");
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(lists().length).toBeLessThanOrEqual(budget);
+    expect(clock.now() - started - minutes * MINUTE).toBeLessThanOrEqual(15_000);
+  });
+});
+
+describe("wait", () => {
+  const start = async (outcome = "done", ms = 30_000) => {
+    mock.scriptRuns({ stages: [{ status: "processing", ms }], outcome });
+    const run = await cli(["trigger", ...PR_FLAGS, "--json"]);
+    return JSON.parse(run.stdout).ci_run_id as number;
+  };
+
+  it("waits for --ci-run-id, an earlier job's run, and exits with its outcome", async () => {
+    const id = await start("failed");
+    await start("done", 1000); // a newer run of the same PR, which must not be taken instead
+    const run = await cli([
+      "wait",
+      "--ci-config-id",
+      "12",
+      "--ci-run-id",
+      String(id),
+      "--pr-sha",
+      PR.headSha,
+      "--json",
+    ]);
+    expect(run.code).toBe(ExitCode.RunFailed);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ci_run_id: id, run: { id, status: "failed" } });
+  });
+
+  it("takes the PR's newest run without --ci-run-id", async () => {
+    await start("failed");
+    const newest = await start("done");
+    const run = await cli(["wait", "--ci-config-id", "12", "--pr-num", "7"]);
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(run.stderr).toContain(`The PR's newest run is ${newest} (processing).`);
+  });
+
+  it("exits 1 naming the ids listed when the run never appears (60 s)", async () => {
+    const other = await start("done", 5 * MINUTE);
+    const run = await cli(["wait", "--ci-config-id", "12", "--ci-run-id", "987654", "--pr-sha", PR.headSha]);
+    expect(run.code).toBe(ExitCode.RequestFailed);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `Datafold CI run 987654 did not appear among the PR's runs within \\d+ s; listed: ${other}, `,
+      ),
+    );
+    expect(run.stderr).toContain("takes the trigger's ci_run_id to be the run's id in the list");
+  });
+
+  it("exits 2 without a PR to list, sending nothing", async () => {
+    const run = await cli(["wait", "--ci-config-id", "12", "--ci-run-id", "5"]);
+    expect(run.code).toBe(ExitCode.Usage);
+    expect(run.stderr).toMatch(
+      /the PR is unknown \(no CI system was detected\): pass --pr-sha <full sha> or --pr-num <n>/,
+    );
+    expect(mock.requests).toEqual([]);
+  });
+});
+
+describe("runs", () => {
+  it("prints the PR's runs as a table, newest first", async () => {
+    mock.scriptRuns({ stages: [], outcome: "failed" }, { stages: [{ status: "processing", ms: MINUTE }] });
+    await cli(["trigger", ...PR_FLAGS]);
+    await cli(["trigger", ...PR_FLAGS]);
+    const run = await cli(["runs", "--ci-config-id", "12", "--pr-sha", PR.headSha, "--limit", "2"]);
+    expect(run.code).toBe(ExitCode.Ok);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^ID +STATUS +PR +BRANCHES +SHAS$/);
+    expect(lines[1]).toMatch(/^\d+ +processing +#7 +feature\/x → main +1a2b3c4 → 9f8e7d6$/);
+    expect(lines[2]).toMatch(/^\d+ +failed +#7 /);
+    expect(lines).toHaveLength(3);
+    expect(lists()[0]?.query).toEqual({ pr_sha: PR.headSha, limit: "2" });
+  });
+
+  it("prints Datafold's array with --json", async () => {
+    const run = await cli(["runs", "--ci-config-id", "12", "--pr-num", "7", "--json"]);
+    expect(run.code).toBe(ExitCode.Ok);
+    const runs = JSON.parse(run.stdout);
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs[0]).toEqual(
+      expect.objectContaining({ id: expect.any(Number), status: expect.any(String), pr_num: "7" }),
+    );
+  });
+
+  it("exits 2 on a bad --limit, and 1 when Datafold refuses", async () => {
+    const bad = await cli(["runs", "--ci-config-id", "12", "--pr-num", "7", "--limit", "0"]);
+    expect(bad.code).toBe(ExitCode.Usage);
+    expect(bad.stderr).toContain('--limit "0" (from flag --limit) is not a whole number from 1 to 1000');
+    mock.enqueue({ kind: "respond", status: 404, body: { detail: "Not Found" } });
+    const refused = await cli(["runs", "--ci-config-id", "12", "--pr-num", "7"]);
+    expect(refused.code).toBe(ExitCode.RequestFailed);
+    expect(refused.stderr).toMatch(/^error: Datafold answered 404/);
+  });
+});
+
+describe("submit", () => {
+  const diffs = [{ prod: "db.analytics.orders", pr: "db.pr_7.orders", pk: ["id"] }];
+
+  it("attaches the diffs from stdin to the PR's waiting run", async () => {
+    mock.scriptRuns({ stages: [{ status: "processing", ms: 10 * MINUTE }] });
+    await cli(["trigger", ...PR_FLAGS]);
+    const run = await cli(
+      ["submit", "--ci-config-id", "12", "--pr-num", "7", "--json"],
+      JSON.stringify(diffs),
+    );
+    expect(run.code).toBe(ExitCode.Ok);
+    const answer = JSON.parse(run.stdout);
+    expect(answer.ci_run_id).toEqual(expect.any(Number));
+    expect(mock.runs(12).find((r) => r.id === answer.ci_run_id)?.uploads).toEqual([
+      [{ ...diffs[0], include_columns: [], exclude_columns: [] }].map((d) =>
+        expect.objectContaining({ prod: d.prod, pr: d.pr }),
+      ),
+    ]);
+  });
+
+  it("reads --diffs from a file", async () => {
+    const run = await runInProcess(
+      ["submit", "--ci-config-id", "12", "--pr-num", "7", "--diffs", "diffs.json"],
+      env,
+      {
+        fetch: globalThis.fetch,
+        readFile: async (path) => {
+          expect(path).toBe("diffs.json");
+          return JSON.stringify(diffs);
+        },
+      },
+    );
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(mock.requests.at(-1)).toMatchObject({ method: "POST", path: "/api/v1/ci/12/7", body: diffs });
+  });
+
+  it("exits 2 naming the item and field of an invalid diff, sending nothing", async () => {
+    const run = await cli(["submit", "--ci-config-id", "12", "--pr-num", "7"], JSON.stringify([{ pr: "x" }]));
+    expect(run.code).toBe(ExitCode.Usage);
+    expect(run.stderr).toMatch(/^error: diffs\[0\]\.prod \(from stdin\): /);
+    expect(mock.requests).toEqual([]);
+  });
+
+  it("exits 2 when the input is not a JSON array", async () => {
+    const run = await cli(["submit", "--ci-config-id", "12", "--pr-num", "7"], '{"prod": "a"}');
+    expect(run.code).toBe(ExitCode.Usage);
+    expect(run.stderr).toContain("stdin holds object: expected a JSON array of diffs");
+    expect(mock.requests).toEqual([]);
+  });
+
+  it("warns to trigger first when no run is waiting (exit 0), exits 3 with --require-run", async () => {
+    const lenient = await cli(["submit", "--ci-config-id", "12", "--pr-num", "4242"], JSON.stringify(diffs));
+    expect(lenient.code).toBe(ExitCode.Ok);
+    expect(lenient.stderr).toMatch(
+      /^warning: Datafold has no run waiting for PR #4242 .* Trigger a run first/,
+    );
+    const strict = await cli(
+      ["submit", "--ci-config-id", "12", "--pr-num", "4242", "--require-run"],
+      JSON.stringify(diffs),
+    );
+    expect(strict.code).toBe(ExitCode.NoRunStarted);
+  });
+});
