@@ -1,8 +1,11 @@
-"""An independent FastAPI implementation of Datafold's "Trigger a PR/MR run" endpoint.
+"""An independent FastAPI implementation of Datafold's three CI operations: "Trigger a PR/MR run",
+"List CI runs" and "Upload PR/MR changes".
 
-Written from the documentation page alone (/work/shared/seed/trigger-a-prmr-run.md), with no code or
+Written from the documentation page (/work/shared/seed/trigger-a-prmr-run.md) and Datafold's public
+document for the CI operations (/work/shared/reference/datafold-ci-operations.json), with no code or
 data shared with packages/, so the conformance test can compare our mock, client and CLI with what a
-real FastAPI answers. It targets whatever FastAPI/pydantic the interpreter has; Debian bookworm ships
+real FastAPI answers. Routes are registered as Datafold's app must register them for its own literal
+paths to work: `/runs` and `/trigger` before the templated `/{pr_num}`. It targets whatever FastAPI/pydantic the interpreter has; Debian bookworm ships
 FastAPI 0.92 with pydantic 1.10 (NOT pydantic v2, which Datafold runs), so the test encodes the known
 v1/v2 differences explicitly.
 
@@ -13,7 +16,8 @@ accepts connections.
 Debug routes (no auth, not part of Datafold's API):
 - GET /__conformance/requests: every other request that reached the app, in order (method, path, raw body;
   never headers, so never the API key);
-- GET /__conformance/runs: every run the trigger started (ci_config_id, run_id, the parsed details);
+- GET /__conformance/runs: every run the trigger started (ci_config_id, run_id, the parsed details,
+  the uploads attached to it);
 """
 
 import os
@@ -22,7 +26,7 @@ import signal
 import socket
 import sys
 import threading
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 import uvicorn
 from fastapi import FastAPI, HTTPException, Request, Security
@@ -47,6 +51,25 @@ class APIPrDetails(BaseModel):
 class SubmitCiJob(BaseModel):
     ci_run_id: Optional[int] = None
     run_id: Optional[int] = None
+
+
+class ApiCiRun(BaseModel):
+    id: int
+    base_branch: str
+    base_sha: str
+    pr_branch: str
+    pr_sha: str
+    pr_num: str
+    status: str
+    source: str
+
+
+class CiDiff(BaseModel):
+    prod: str
+    pr: str
+    pk: Optional[Set[str]] = None
+    include_columns: List[str] = []
+    exclude_columns: List[str] = []
 
 
 class State:
@@ -97,6 +120,39 @@ app = FastAPI(title="Datafold API (conformance stand-in)", version="latest")
 app.add_middleware(RecordRequests)
 
 
+@app.get(
+    "/api/v1/ci/{ci_config_id}/runs",
+    response_model=List[ApiCiRun],
+    summary="List CI runs",
+    tags=["CI"],
+    dependencies=[Security(require_key)],
+)
+def list_runs(
+    ci_config_id: int,
+    pr_sha: Optional[str] = None,
+    pr_num: Optional[str] = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> List[ApiCiRun]:
+    runs = [
+        run
+        for run in reversed(State.runs)
+        if run["ci_config_id"] == ci_config_id
+        and (pr_sha is None or run["details"]["pr_sha"] == pr_sha)
+        and (pr_num is None or str(run["details"]["pr_number"]) == pr_num)
+    ]
+    return [
+        ApiCiRun(
+            id=run["run_id"],
+            pr_num=str(run["details"]["pr_number"]),
+            status="waiting",
+            source="api",
+            **{k: v for k, v in run["details"].items() if k != "pr_number"},
+        )
+        for run in runs[offset : offset + max(limit, 0)]
+    ]
+
+
 @app.post(
     "/api/v1/ci/{ci_config_id}/trigger",
     response_model=SubmitCiJob,
@@ -107,8 +163,25 @@ app.add_middleware(RecordRequests)
 def trigger_ci(ci_config_id: int, details: APIPrDetails) -> SubmitCiJob:
     run_id = State.next_run_id
     State.next_run_id += 1
-    State.runs.append({"ci_config_id": ci_config_id, "run_id": run_id, "details": details.dict()})
+    State.runs.append({"ci_config_id": ci_config_id, "run_id": run_id, "details": details.dict(), "uploads": []})
     return SubmitCiJob(ci_run_id=run_id, run_id=run_id)
+
+
+# Registered last: a templated route registered before the literal ones would take their paths.
+@app.post(
+    "/api/v1/ci/{ci_config_id}/{pr_num}",
+    response_model=SubmitCiJob,
+    summary="Upload PR/MR changes",
+    tags=["CI"],
+    dependencies=[Security(require_key)],
+)
+def upload_changes(ci_config_id: int, pr_num: int, diffs: List[CiDiff]) -> SubmitCiJob:
+    # This stand-in's runs never finish, so the newest run of the PR is the one waiting for data.
+    for run in reversed(State.runs):
+        if run["ci_config_id"] == ci_config_id and run["details"]["pr_number"] == pr_num:
+            run["uploads"].append([diff.dict() for diff in diffs])
+            return SubmitCiJob(ci_run_id=run["run_id"], run_id=run["run_id"])
+    return SubmitCiJob(ci_run_id=None, run_id=None)
 
 
 @app.get(DEBUG_PREFIX + "requests", include_in_schema=False)

@@ -1,6 +1,7 @@
 /**
  * The requests the conformance test sends to both the independent FastAPI app and the testing kit, with
- * what each must answer. Written from the seed page and FastAPI's documented behaviour, deliberately NOT
+ * what each must answer. Written from the seed page, Datafold's CI operations as it publishes them, and
+ * FastAPI's documented behaviour, deliberately NOT
  * derived from packages/spec: an independent check must not share the code it checks.
  *
  * `expect` is what FastAPI 0.122–0.131 with pydantic v2 answers (Datafold runs pydantic v2; its FastAPI
@@ -70,6 +71,12 @@ export const VALID_DETAILS = {
 } as const;
 export const VALID_BODY = JSON.stringify(VALID_DETAILS);
 
+/** "List CI runs" and "Upload PR/MR changes" for config 42 and the PR of {@link VALID_DETAILS}. */
+export const RUNS_PATH = "/api/v1/ci/42/runs";
+export const UPLOAD_PATH = "/api/v1/ci/42/7";
+const DIFF = { prod: "analytics.orders", pr: "pr_7.orders", pk: ["id"] };
+const diffs = (...items: unknown[]) => JSON.stringify(items);
+
 const withFields = (fields: Record<string, unknown>) => JSON.stringify({ ...VALID_DETAILS, ...fields });
 const without = (field: string) =>
   JSON.stringify(Object.fromEntries(Object.entries(VALID_DETAILS).filter(([name]) => name !== field)));
@@ -80,6 +87,8 @@ const OK: Answer = { status: 200 };
 const invalid = (...errors: ErrorItem[]): Answer => ({ status: 422, errors });
 const missing = (...loc: Loc): ErrorItem => [loc, "missing", "value_error.missing"];
 const notADict: ErrorItem = [["body"], "model_attributes_type", "type_error.dict"];
+const notAList = (...loc: Loc): ErrorItem => [loc, "list_type", "type_error.list"];
+const notAnInteger = (...loc: Loc): ErrorItem => [loc, "int_parsing", "type_error.integer"];
 const badJson = (position: number): ErrorItem => [
   ["body", position],
   "json_invalid",
@@ -268,7 +277,8 @@ export const CONFORMANCE_TABLE: readonly ConformanceCase[] = [
   { name: "path ci_config_id -1", request: { path: "/api/v1/ci/-1/trigger" }, expect: OK },
   {
     name: "unknown route",
-    request: { path: "/api/v1/ci/42/nope" },
+    // Not …/42/nope: with the upload route, that is an upload whose pr_num "nope" is not an integer.
+    request: { path: "/api/v1/ci/42/trigger/nope" },
     expect: { status: 404, detail: "Not Found" },
   },
   {
@@ -324,5 +334,99 @@ export const CONFORMANCE_TABLE: readonly ConformanceCase[] = [
     name: "auth missing and body not JSON",
     request: { authorization: null, body: "{" },
     expect: invalid(badJson(1)),
+  },
+
+  // "List CI runs": pr_num is a string query parameter there; limit and offset are integers.
+  { name: "list runs", request: { method: "GET", path: RUNS_PATH }, expect: OK },
+  {
+    name: "list runs with every filter",
+    request: { method: "GET", path: `${RUNS_PATH}?pr_sha=${VALID_DETAILS.pr_sha}&pr_num=7&limit=1&offset=0` },
+    expect: OK,
+  },
+  {
+    name: 'list runs, pr_num "abc" (a string)',
+    request: { method: "GET", path: `${RUNS_PATH}?pr_num=abc` },
+    expect: OK,
+  },
+  {
+    name: 'list runs, limit "ten" and offset "1.5"',
+    request: { method: "GET", path: `${RUNS_PATH}?limit=ten&offset=1.5` },
+    expect: invalid(notAnInteger("query", "limit"), notAnInteger("query", "offset")),
+  },
+  {
+    name: 'list runs, config id "abc" and limit "x"',
+    request: { method: "GET", path: "/api/v1/ci/abc/runs?limit=x" },
+    expect: invalid(notAnInteger("path", "ci_config_id"), notAnInteger("query", "limit")),
+  },
+  {
+    name: "list runs, auth missing",
+    request: { method: "GET", path: RUNS_PATH, authorization: null },
+    expect: notAuthenticated(401),
+    deviations: [MISSING_KEY],
+  },
+  {
+    name: "list runs, wrong method (DELETE)",
+    request: { method: "DELETE", path: RUNS_PATH },
+    expect: { status: 405, detail: "Method Not Allowed" },
+  },
+
+  // "Upload PR/MR changes": a list of CiDiff for an integer pr_num in the path.
+  { name: "upload", request: { path: UPLOAD_PATH, body: diffs(DIFF) }, expect: OK },
+  { name: "upload, no diffs", request: { path: UPLOAD_PATH, body: "[]" }, expect: OK },
+  {
+    // pk is a set[str]: pydantic removes duplicates instead of refusing them.
+    name: "upload, duplicate pk columns",
+    request: { path: UPLOAD_PATH, body: diffs({ ...DIFF, pk: ["id", "id"] }) },
+    expect: OK,
+  },
+  { name: "upload, pk null", request: { path: UPLOAD_PATH, body: diffs({ ...DIFF, pk: null }) }, expect: OK },
+  {
+    name: "upload, for a PR with no run",
+    request: { path: "/api/v1/ci/42/404", body: diffs(DIFF) },
+    expect: OK,
+  },
+  {
+    name: "upload, body an object, not a list",
+    request: { path: UPLOAD_PATH, body: JSON.stringify(DIFF) },
+    expect: invalid(notAList("body")),
+  },
+  {
+    name: "upload, second diff missing prod",
+    request: { path: UPLOAD_PATH, body: diffs(DIFF, { pr: "x" }) },
+    expect: invalid(missing("body", 1, "prod")),
+  },
+  {
+    name: "upload, a diff that is not an object",
+    request: { path: UPLOAD_PATH, body: "[1]" },
+    expect: invalid([["body", 0], "model_attributes_type", "type_error.dict"]),
+  },
+  {
+    name: 'upload, include_columns "id"',
+    request: { path: UPLOAD_PATH, body: diffs({ ...DIFF, include_columns: "id" }) },
+    expect: invalid(notAList("body", 0, "include_columns")),
+  },
+  {
+    name: 'upload, pr_num "abc" and body {}',
+    request: { path: "/api/v1/ci/42/abc", body: "{}" },
+    expect: invalid(notAnInteger("path", "pr_num"), notAList("body")),
+  },
+  {
+    name: "upload, auth missing",
+    request: { path: UPLOAD_PATH, body: diffs(DIFF), authorization: null },
+    expect: notAuthenticated(401),
+    deviations: [MISSING_KEY],
+  },
+
+  // Literal routes first, as FastAPI registers them: POST …/42/trigger is the trigger (every row above),
+  // but POST …/42/runs matches only the upload, whose pr_num "runs" is not an integer.
+  {
+    name: 'POST …/42/runs is an upload with pr_num "runs"',
+    request: { path: RUNS_PATH, body: "[]" },
+    expect: invalid(notAnInteger("path", "pr_num")),
+  },
+  {
+    name: "GET …/42/7 is the upload's path with the wrong method",
+    request: { method: "GET", path: UPLOAD_PATH },
+    expect: { status: 405, detail: "Method Not Allowed" },
   },
 ];

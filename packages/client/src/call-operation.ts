@@ -23,6 +23,19 @@ export interface CallContext {
   ) => (request: Request) => Promise<Response>;
 }
 
+/**
+ * What an operation that is not safe to repeat adds to the retry loop (issue 11: the trigger): which
+ * statuses it retries, and, prepared once per call before its first attempt, the look to take
+ * before retrying a failure that may have taken effect. `undefined`: retry as any operation does.
+ */
+export interface RetryGuard {
+  readonly retryableStatuses?: ReadonlySet<number>;
+  prepare(
+    args: readonly unknown[],
+    options: CallOptions,
+  ): Promise<ResilientFetchSettings["beforeAmbiguousRetry"] | undefined>;
+}
+
 /** openapi-fetch's `request(method, path, init)`, for a path and method known only at run time. */
 type UntypedRequest = (
   method: string,
@@ -39,6 +52,7 @@ type UntypedRequest = (
 export function createOperationCall(
   context: CallContext,
   operation: OperationDescription,
+  guard?: RetryGuard,
 ): (...args: unknown[]) => Promise<unknown> {
   const check: OperationInputCheck = createOperationInputCheck(context.description, operation);
   const layout = operation.clientMethod.arguments;
@@ -59,6 +73,7 @@ export function createOperationCall(
       else body = args[index];
     });
 
+    const beforeAmbiguousRetry = await guard?.prepare(args.slice(0, layout.length), options);
     const { config, runtime } = context;
     let attempts = 0;
     let request = `${operation.method} ${config.baseUrl}`;
@@ -73,6 +88,8 @@ export function createOperationCall(
         fetch: context.resilientFetch({
           ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
           ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
+          ...(guard?.retryableStatuses && { retryableStatuses: guard.retryableStatuses }),
+          ...(beforeAmbiguousRetry && { beforeAmbiguousRetry }),
           onAttempt: (attempt, sent) => {
             attempts = attempt;
             request = `${sent.method} ${sent.url}`;

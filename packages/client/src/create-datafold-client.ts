@@ -1,11 +1,12 @@
 import { datafoldApi } from "@datafold-ci/spec";
 import type { OperationMethods, paths } from "@datafold-ci/types";
 import openapiFetch, { type Client } from "openapi-fetch";
-import { type CallContext, createOperationCall } from "./call-operation.js";
+import { type CallContext, createOperationCall, type RetryGuard } from "./call-operation.js";
 import type { CallOptions, DatafoldClientOptions, TriggerOptions } from "./options.js";
 import { type ResolvedConfig, resolveClientConfig } from "./resolve-config.js";
 import { createResilientFetch, type ResilientFetchSettings } from "./resilient-fetch.js";
 import { defaultRuntime, type Runtime } from "./runtime.js";
+import { startedRunCheck } from "./started-run-check.js";
 
 // The CJS build loads openapi-fetch's CJS file, whose function is `exports.default`; esbuild, like
 // Node, makes a default import of CommonJS the whole `module.exports`. Unwrap it there.
@@ -83,10 +84,14 @@ export function createDatafoldClientWithRuntime(
     fetch: resilientFetch({}),
   });
   const context: CallContext = { api, description: datafoldApi, config, runtime, resilientFetch };
-  const methods = Object.fromEntries(
+  // The one operation that is not safe to repeat: a retried trigger can start a second run (issue 11).
+  const guards: Record<string, RetryGuard> = {
+    triggerPrRun: startedRunCheck(() => methods.listCiRuns as never, config.onStartedRunCheck),
+  };
+  const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = Object.fromEntries(
     datafoldApi.operations.map((operation) => [
       operation.clientMethod.name,
-      createOperationCall(context, operation),
+      createOperationCall(context, operation, guards[operation.clientMethod.name]),
     ]),
   );
   const { baseUrl, baseUrlSource, apiKeySource, timeoutMs, maxRetries } = config;

@@ -41,3 +41,4 @@ export {
   type WaitForCiRunOptions,
   waitForCiRun,
 } from "./wait-for-ci-run.js";
+export type { StartedRunCheckEvent } from "./started-run-check.js";

@@ -1,4 +1,5 @@
 import type { RetryEvent } from "./retry-event.js";
+import type { StartedRunCheckEvent } from "./started-run-check.js";
 
 /**
  * Options of {@link createDatafoldClient}. Every one has a default; with `DATAFOLD_API_KEY` set,
@@ -51,6 +52,12 @@ export interface DatafoldClientOptions {
    * the call with that exception.
    */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Told what `triggerPrRun`'s look before a retry finds (see `TriggerOptions.checkForStartedRun`):
+   * the runs that existed before, a run a failed attempt started after all, none, or that runs could not
+   * be listed. For progress and debug output.
+   */
+  onStartedRunCheck?: (event: StartedRunCheckEvent) => void;
   /**
    * Where defaults are read from (`DATAFOLD_API_KEY`, `DATAFOLD_APIKEY`, `DATAFOLD_HOST`).
    * Empty values count as unset.
@@ -105,4 +112,13 @@ export interface CallOptions {
 }
 
 /** Per-call options of `triggerPrRun`. */
-export interface TriggerOptions extends CallOptions {}
+export interface TriggerOptions extends CallOptions {
+  /**
+   * Before retrying a failure that may have started a run (a timeout, a connection broken after it
+   * was made, a 500, 502 or 504), list the PR head's runs and return the run that attempt started
+   * instead of triggering again. Costs one `listCiRuns` call before the first attempt (to know the
+   * runs that already existed), and one per such failure. `false`: retry blindly, as before.
+   * @default true
+   */
+  checkForStartedRun?: boolean;
+}

@@ -3,7 +3,12 @@ import { DatafoldTimeoutError } from "./errors/datafold-timeout-error.js";
 import { formatDuration } from "./format-duration.js";
 import { redactCause, redactSecret } from "./redact.js";
 import type { RetryEvent } from "./retry-event.js";
-import { backoffDelayMs, retryDelayForResponse } from "./retry-policy.js";
+import {
+  type AttemptFailure,
+  backoffDelayMs,
+  isAmbiguousFailure,
+  retryDelayForResponse,
+} from "./retry-policy.js";
 import type { Runtime } from "./runtime.js";
 
 /** What the resilient fetch needs to know. */
@@ -18,6 +23,17 @@ export interface ResilientFetchSettings {
   readonly onRetry: ((event: RetryEvent) => void) | undefined;
   /** Told each attempt's number, and the request it sends, as it starts. */
   readonly onAttempt?: (attempt: number, request: SentRequest) => void;
+  /** Statuses worth another attempt. @default RETRYABLE_STATUSES */
+  readonly retryableStatuses?: ReadonlySet<number>;
+  /**
+   * Asked before retrying a failure that may have taken effect (`isAmbiguousFailure`): an answer to
+   * return instead (what the failed attempt did), `"retry"`, or `"stop"` to end with the failure.
+   * `retriesLeft` is the budget a look may spend.
+   */
+  readonly beforeAmbiguousRetry?: (
+    failure: AttemptFailure,
+    retriesLeft: number,
+  ) => Promise<Response | "retry" | "stop">;
   /** The API key, scrubbed from whatever a failure keeps. */
   readonly secret: string;
   readonly runtime: Runtime;
@@ -62,12 +78,18 @@ export function createResilientFetch(
       settings.onAttempt?.(attempt, input);
       const outcome = await attemptOnce(input, init, userSignal, settings);
       const retriesSoFar = attempt - 1;
-      const delayMs =
+      let delayMs =
         attempt >= maxAttempts
           ? undefined
           : "response" in outcome
-            ? retryDelayForResponse(outcome.response, retriesSoFar, random, now())
+            ? retryDelayForResponse(outcome.response, retriesSoFar, random, now(), settings.retryableStatuses)
             : backoffDelayMs(retriesSoFar, random);
+      const failure: AttemptFailure = "response" in outcome ? { status: outcome.response.status } : outcome;
+      if (delayMs !== undefined && settings.beforeAmbiguousRetry && isAmbiguousFailure(failure)) {
+        const decision = await settings.beforeAmbiguousRetry(failure, maxAttempts - attempt);
+        if (decision instanceof Response) return decision;
+        if (decision === "stop") delayMs = undefined;
+      }
       if (delayMs === undefined) {
         if ("response" in outcome) return outcome.response;
         throw failureError(outcome, input, attempt, settings);

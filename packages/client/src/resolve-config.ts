@@ -4,6 +4,7 @@ import { DatafoldInputError } from "./errors/datafold-input-error.js";
 import type { InputIssue } from "./input-issue.js";
 import type { DatafoldClientOptions } from "./options.js";
 import type { RetryEvent } from "./retry-event.js";
+import type { StartedRunCheckEvent } from "./started-run-check.js";
 
 /** Where Datafold's API is unless told otherwise: the first `servers` entry of the spec. */
 export const DEFAULT_BASE_URL: string = datafoldApi.servers[0]!.url;
@@ -37,6 +38,7 @@ export interface ClientConfig extends ResolvedConfig {
   /** Request headers, `Authorization` and `User-Agent` included. */
   readonly headers: Readonly<Record<string, string>>;
   readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  readonly onStartedRunCheck: ((event: StartedRunCheckEvent) => void) | undefined;
 }
 
 /**
@@ -49,7 +51,7 @@ export function resolveClientConfig(options: DatafoldClientOptions): ClientConfi
   const key = resolveApiKey(options, env, issues);
   const baseUrl = resolveBaseUrl(options, env, issues);
   issues.push(...checkAttemptOptions(options));
-  for (const name of ["fetch", "onRetry"] as const) {
+  for (const name of ["fetch", "onRetry", "onStartedRunCheck"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function")
       issues.push({ field: name, message: `must be a function (got ${typeof options[name]})` });
   }
@@ -85,6 +87,7 @@ export function resolveClientConfig(options: DatafoldClientOptions): ClientConfi
       "User-Agent": userAgent,
     },
     onRetry: options.onRetry,
+    onStartedRunCheck: options.onStartedRunCheck,
   };
 }
 

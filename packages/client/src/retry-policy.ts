@@ -1,7 +1,49 @@
 import { retryAfterMs } from "./retry-after.js";
 
 /** Statuses worth another attempt, as the Stainless SDKs retry them (409: lock contention). */
-const RETRYABLE_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504]);
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 409, 429, 500, 502, 503, 504]);
+
+/**
+ * Answers after which a request may or may not have taken effect: the server, or a gateway in front
+ * of it, failed while or after handling it (500), or lost its answer (502, 504). 408, 429 and 503
+ * say the request was not handled. Issue 11: a retried trigger after one of these can start a
+ * second run.
+ */
+const AMBIGUOUS_STATUSES = new Set([500, 502, 504]);
+
+// Failures while connecting (undici's and Node's codes): the request never left, so a retry is safe.
+const CONNECT_FAILURES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** What went wrong with one attempt, as the retry decision sees it. */
+export type AttemptFailure =
+  { readonly status: number } | { readonly failure: "connection" | "timeout"; readonly cause: unknown };
+
+/**
+ * Whether the failed attempt may have taken effect on the server: an ambiguous status, a timeout
+ * (the request may have been sent), or a connection that broke after it was made (a reset, a
+ * socket closed mid-answer). A failure to connect is not.
+ */
+export function isAmbiguousFailure(failure: AttemptFailure): boolean {
+  if ("status" in failure) return AMBIGUOUS_STATUSES.has(failure.status);
+  return failure.failure === "timeout" || !failedToConnect(failure.cause);
+}
+
+function failedToConnect(error: unknown, depth = 0): boolean {
+  if (typeof error !== "object" || error === null || depth > 4) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && CONNECT_FAILURES.has(code)) return true;
+  // Node's happy-eyeballs connect failure: an AggregateError of one failure per address.
+  if (error instanceof AggregateError && error.errors.length > 0)
+    return error.errors.every((e: unknown) => failedToConnect(e, depth + 1));
+  return failedToConnect((error as { cause?: unknown }).cause, depth + 1);
+}
 
 /** The longest `Retry-After` the client waits out; a longer one ends the call with the answer. */
 export const MAX_RETRY_AFTER_MS = 60_000;
@@ -15,8 +57,9 @@ export function retryDelayForResponse(
   retriesSoFar: number,
   random: () => number,
   now: number,
+  retryable: ReadonlySet<number> = RETRYABLE_STATUSES,
 ): number | undefined {
-  if (!RETRYABLE_STATUSES.has(response.status)) return undefined;
+  if (!retryable.has(response.status)) return undefined;
   const asked = retryAfterMs(response.headers, now);
   if (asked === undefined) return backoffDelayMs(retriesSoFar, random);
   return asked <= MAX_RETRY_AFTER_MS ? asked : undefined;

@@ -2,6 +2,7 @@ import type { APIPrDetails, paths, SubmitCiJob, ValidationError } from "@datafol
 import type { Client } from "openapi-fetch";
 import { describe, expectTypeOf, it } from "vitest";
 import {
+  type CallOptions,
   checkTriggerInput,
   createDatafoldClient,
   type DatafoldApiError,
@@ -19,6 +20,7 @@ import {
   isDatafoldRateLimitError,
   isDatafoldValidationError,
   type RetryEvent,
+  type StartedRunCheckEvent,
   type TriggerOptions,
 } from "../src/index.js";
 
@@ -62,14 +64,21 @@ describe("public types", () => {
       headers?: Record<string, string>;
       allowInsecureHttp?: boolean;
       onRetry?: (event: RetryEvent) => void;
+      onStartedRunCheck?: (event: StartedRunCheckEvent) => void;
       env?: Readonly<Record<string, string | undefined>>;
       userAgent?: string;
       sources?: { apiKey?: string; baseUrl?: string; allowInsecureHttp?: string };
+    }>();
+    expectTypeOf<CallOptions>().toEqualTypeOf<{
+      signal?: AbortSignal;
+      timeoutMs?: number;
+      maxRetries?: number;
     }>();
     expectTypeOf<TriggerOptions>().toEqualTypeOf<{
       signal?: AbortSignal;
       timeoutMs?: number;
       maxRetries?: number;
+      checkForStartedRun?: boolean;
     }>();
     expectTypeOf<RetryEvent["reason"]>().toEqualTypeOf<"connection" | "timeout" | "status">();
   });

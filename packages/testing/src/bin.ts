@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { datafoldApi } from "@datafold-ci/spec";
 import { createDatafoldSimulator, type SimulatedOutcome } from "./datafold-simulator.js";
+import type { RunLifecycle } from "./run-lifecycle.js";
 import { serveSimulator } from "./mock-datafold.js";
 import type { RecordedRequest } from "./recorded-request.js";
 
@@ -21,6 +22,11 @@ Options:
   --no-run-for <id>    answer triggers for this CI config id with null run ids, as Datafold
                        does when it starts no run (repeatable, or comma-separated)
   --first-run-id <n>   run id of the first trigger (default: 1)
+  --run-lifecycle <l>  how each run's status moves, as status:seconds stages and a final
+                       status, e.g. "waiting:0,processing:90,failed"; any status string works
+                       (default: "waiting:1,processing:4,done")
+  --supersede          a trigger cancels the unfinished runs of the same config and PR,
+                       as Datafold does (default: off)
   -h, --help           show this help
   -v, --version        print the version
 
@@ -42,6 +48,8 @@ interface Config {
   readonly apiKeySource: string;
   readonly noRunFor: number[];
   readonly firstRunId: number;
+  readonly runLifecycle?: RunLifecycle;
+  readonly supersede: boolean;
 }
 
 function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Config | "help" | "version" {
@@ -81,7 +89,29 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Config | "help"
     apiKeySource,
     noRunFor,
     firstRunId: integer("--first-run-id", values["first-run-id"], 1, 0, Number.MAX_SAFE_INTEGER),
+    ...(values["run-lifecycle"] !== undefined && { runLifecycle: parseLifecycle(values["run-lifecycle"]) }),
+    supersede: values.supersede ?? false,
   };
+}
+
+/** `"waiting:1,processing:4.5,done"`: status:seconds stages, then the outcome. */
+function parseLifecycle(text: string): RunLifecycle {
+  const items = text.split(",").map((item) => item.trim());
+  const outcome = items.at(-1);
+  const stages = items.slice(0, -1).map((item) => {
+    const at = item.lastIndexOf(":");
+    const seconds = item.slice(at + 1);
+    if (at <= 0 || !/^\d+(?:\.\d+)?$/.test(seconds))
+      throw new UsageError(
+        `--run-lifecycle: each stage must be status:seconds (seconds 0 or more), got ${JSON.stringify(item)} in ${JSON.stringify(text)}.`,
+      );
+    return { status: item.slice(0, at), ms: Number(seconds) * 1000 };
+  });
+  if (!outcome || outcome.includes(":"))
+    throw new UsageError(
+      `--run-lifecycle must end with the final status (e.g. "waiting:1,processing:4,done"), got ${JSON.stringify(text)}.`,
+    );
+  return { stages, outcome };
 }
 
 function parseOptions(argv: readonly string[]) {
@@ -95,6 +125,8 @@ function parseOptions(argv: readonly string[]) {
       "api-key": { type: "string" },
       "no-run-for": { type: "string", multiple: true },
       "first-run-id": { type: "string" },
+      "run-lifecycle": { type: "string" },
+      supersede: { type: "boolean" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -141,6 +173,8 @@ async function main(): Promise<void> {
         ...(config.apiKey !== undefined && { apiKey: config.apiKey }),
         noRunFor: config.noRunFor,
         firstRunId: config.firstRunId,
+        ...(config.runLifecycle && { runLifecycle: config.runLifecycle }),
+        supersede: config.supersede,
         onAnswered: (request, outcome) => log(describeAnswer(request, outcome)),
       },
       NAME,

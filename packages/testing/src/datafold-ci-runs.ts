@@ -242,17 +242,14 @@ export function createCiRuns(api: ApiDescription, options: CiRunOptions, caller:
     const limit = paging(LIMIT_PARAMETER) ?? Number.POSITIVE_INFINITY;
     // A query parameter named like a run field filters on it (pr_sha, pr_num); null means "any".
     const filters = Object.entries(values.query).filter(
-      ([name, value]) =>
-        value !== null && name !== STATUS_FIELD && Object.hasOwn(ci.runSchema?.properties ?? {}, name),
+      ([name, value]) => value !== null && Object.hasOwn(ci.runSchema?.properties ?? {}, name),
     );
     const matching = runs
       .filter((run) => run.ciConfigId === ciConfigId)
-      .filter((run) => filters.every(([name, value]) => sameText(run.fields[name], value)))
+      .map((run) => listed(run, now))
+      .filter((item) => filters.every(([name, value]) => sameText(item[name], value)))
       .reverse();
-    return jsonAnswer(
-      successResponse(operation).status,
-      matching.slice(offset, offset + limit).map((run) => listed(run, now)),
-    );
+    return jsonAnswer(successResponse(operation).status, matching.slice(offset, offset + limit));
   };
 
   const upload = (values: RequestValues, operation: OperationDescription): HttpAnswer => {
@@ -337,7 +334,8 @@ function runFields(
     else fields[name] = name === SOURCE_FIELD ? TRIGGERED_SOURCE : synthesizeValue(property, api.schemas);
   }
   // Supersede and uploads match on the PR number even when the run schema has no such field.
-  fields[PR_FIELD] ??= String(details[FIELD_FROM_TRIGGER[PR_FIELD] ?? PR_FIELD]);
+  const prNumber = details[FIELD_FROM_TRIGGER[PR_FIELD] ?? PR_FIELD];
+  if (prNumber !== undefined) fields[PR_FIELD] ??= String(prNumber);
   return fields;
 }
 

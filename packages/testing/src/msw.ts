@@ -38,7 +38,8 @@ export interface DatafoldHandlers extends MockDatafoldControls {
 }
 
 /**
- * The mock Datafold as msw 2 handlers: same validation, auth, run ids, faults and recording as
+ * The mock Datafold as msw 2 handlers: same validation, auth, runs and their lifecycle (the same
+ * `clock`, `runLifecycle` and `supersede` options), faults and recording as
  * `startMockDatafold`, in-process. A `reset` fault becomes a network error; `reset-mid-body` a body
  * stream that fails half way; `hang` a response that never comes (until the request is aborted).
  *

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { trigger, triggerPath, validDetails, send } from "./helpers.js";
+import { runStatuses, send, trigger, triggerPath, validDetails } from "./helpers.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const bin = fileURLToPath(new URL("../bin/datafold-mock.js", import.meta.url));
@@ -144,6 +144,30 @@ describe("datafold-mock", () => {
     expect(await trigger(target, 1)).toEqual({ ci_run_id: 9, run_id: 9 });
   });
 
+  it("moves runs through --run-lifecycle and supersedes with --supersede", async () => {
+    const mock = await start([
+      "--api-key",
+      "k-123456",
+      "--run-lifecycle",
+      "queued:0, processing:0.4, failed",
+      "--supersede",
+    ]);
+    const target = { url: mock.url, apiKey: "k-123456" };
+    await trigger(target, 1);
+    await trigger(target, 1);
+    const statuses = () => runStatuses(target, 1);
+    expect(await statuses()).toEqual([
+      [2, "processing"],
+      [1, "cancelled"],
+    ]);
+    await expect.poll(statuses, { timeout: 5000 }).toEqual([
+      [2, "failed"],
+      [1, "cancelled"],
+    ]);
+    const uploaded = await send(target, "/api/v1/ci/1/7", { body: [{ prod: "a", pr: "b" }] });
+    expect(await uploaded.json()).toEqual({ ci_run_id: null, run_id: null });
+  });
+
   it("listens on the --port asked for", async () => {
     const port = await freePort();
     const mock = await start(["--port", String(port), "--api-key", "k-123456"]);
@@ -164,6 +188,11 @@ describe("datafold-mock", () => {
     [["--port", "65536"], 'datafold-mock: --port must be an integer from 0 to 65535, got "65536".'],
     [["--no-run-for", "abc"], "datafold-mock: --no-run-for must be an integer"],
     [["--api-key", ""], "datafold-mock: --api-key must not be empty."],
+    [
+      ["--run-lifecycle", "waiting:soon,done"],
+      'datafold-mock: --run-lifecycle: each stage must be status:seconds (seconds 0 or more), got "waiting:soon"',
+    ],
+    [["--run-lifecycle", "waiting:1"], "datafold-mock: --run-lifecycle must end with the final status"],
     [["--verbose"], "Unknown option '--verbose'"],
     [["serve"], "serve"],
   ])("exits 2 on %j, naming the problem and pointing at --help", async (args, message) => {

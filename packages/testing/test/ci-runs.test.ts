@@ -1,4 +1,6 @@
+import { datafoldApi, findOperation, TRIGGER_OPERATION_ID } from "@datafold-ci/spec";
 import { afterEach, describe, expect, it } from "vitest";
+import { createDatafoldSimulator } from "../src/datafold-simulator.js";
 import {
   type FakeClock,
   fakeClock,
@@ -6,7 +8,8 @@ import {
   type MockDatafoldOptions,
   startMockDatafold,
 } from "../src/index.js";
-import { send, trigger, validDetails } from "./helpers.js";
+import { serveSimulator } from "../src/mock-datafold.js";
+import { listRuns, runsPath, runStatuses as statuses, send, trigger, validDetails } from "./helpers.js";
 
 let mock: MockDatafold | undefined;
 let clock: FakeClock;
@@ -16,22 +19,6 @@ const start = async (options: MockDatafoldOptions = {}) => {
   return mock;
 };
 afterEach(() => mock?.close());
-
-const runsPath = (ciConfigId: number, query = "") => `/api/v1/ci/${ciConfigId}/runs${query}`;
-
-/** `GET …/runs`; throws unless 200. */
-async function listRuns(
-  datafold: MockDatafold,
-  ciConfigId: number,
-  query = "",
-): Promise<Record<string, unknown>[]> {
-  const response = await send(datafold, runsPath(ciConfigId, query), { method: "GET" });
-  if (response.status !== 200) throw new Error(`list answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>[];
-}
-
-const statuses = async (datafold: MockDatafold, ciConfigId = 1) =>
-  (await listRuns(datafold, ciConfigId)).map((run) => [run.id, run.status]);
 
 const diff = { prod: "analytics.orders", pr: "pr_123.orders", pk: ["id"] };
 const upload = (datafold: MockDatafold, ciConfigId: number, prNum: number | string, body: unknown = [diff]) =>
@@ -187,6 +174,27 @@ describe("the run lifecycle, on the kit's clock", () => {
       [1, 1, "waiting"],
     ]);
     expect(datafold.runs(1)).toEqual([expect.objectContaining({ id: 1, uploads: [[diff]] })]);
+  });
+
+  it("shares one fake clock with a polling client: an hour-long run is waited for at once", async () => {
+    const datafold = await start({ runLifecycle: { stages: [{ status: "processing", ms: 3_600_000 }] } });
+    // The client package's Runtime shape, built from the same clock.
+    const runtime = { now: clock.now, sleep: clock.sleep, random: () => 0.5 };
+    await trigger(datafold);
+    const began = runtime.now();
+    let polls = 0;
+    let status: unknown;
+    for (;;) {
+      polls++;
+      [{ status }] = (await listRuns(datafold, 1, "?pr_sha=0f3c2a9&limit=1")) as [{ status: unknown }];
+      if (status === "done") break;
+      await runtime.sleep(60_000, new AbortController().signal);
+    }
+    expect({ status, polls, waited: runtime.now() - began }).toEqual({
+      status: "done",
+      polls: 61,
+      waited: 3_600_000,
+    });
   });
 
   it("runs on the real clock by default", async () => {
@@ -361,5 +369,62 @@ describe("FastAPI's 422 locations for the new parameters and bodies", () => {
       ["int_parsing", ["path", "pr_num"]],
       ["list_type", ["body", 0, "include_columns"]],
     ]);
+  });
+});
+
+describe("the CI operations are found in the spec table by rule, not by position", () => {
+  it("keeps state and routing when spec/ lists the upload first", async () => {
+    const reordered = { ...datafoldApi, operations: [...datafoldApi.operations].reverse() };
+    const datafold = await serveSimulator(createDatafoldSimulator(reordered, {}, "test"), {}, "test");
+    mock = datafold;
+    expect(await trigger(datafold, 1)).toEqual({ ci_run_id: 1, run_id: 1 });
+    expect((await listRuns(datafold, 1)).map((run) => [run.id, run.status])).toEqual([[1, "waiting"]]);
+    expect(await (await upload(datafold, 1, 7)).json()).toEqual({ ci_run_id: 1, run_id: 1 });
+  });
+
+  it("filters by a query parameter spec/ adds when it is named like a run field, status included", async () => {
+    const withStatusFilter = {
+      ...datafoldApi,
+      operations: datafoldApi.operations.map((op) =>
+        op.method === "GET" && op.path.endsWith("/runs")
+          ? {
+              ...op,
+              parameters: [
+                ...op.parameters,
+                {
+                  name: "status",
+                  in: "query" as const,
+                  required: false,
+                  schema: { type: "string" as const },
+                },
+              ],
+            }
+          : op,
+      ),
+    };
+    clock = fakeClock();
+    const datafold = await serveSimulator(
+      createDatafoldSimulator(withStatusFilter, { clock }, "test"),
+      {},
+      "test",
+    );
+    mock = datafold;
+    await trigger(datafold, 1);
+    clock.advance(5000);
+    await trigger(datafold, 1);
+    expect(await statuses(datafold, 1, "?status=done")).toEqual([[1, "done"]]);
+    expect(await statuses(datafold, 1, "?status=waiting")).toEqual([[2, "waiting"]]);
+  });
+
+  it("still starts runs when spec/ has the trigger alone", async () => {
+    const triggerOnly = {
+      ...datafoldApi,
+      operations: [findOperation(datafoldApi, TRIGGER_OPERATION_ID)],
+    };
+    const datafold = await serveSimulator(createDatafoldSimulator(triggerOnly, {}, "test"), {}, "test");
+    mock = datafold;
+    expect(await trigger(datafold, 1)).toEqual({ ci_run_id: 1, run_id: 1 });
+    expect(datafold.runs().map((run) => run.status)).toEqual(["waiting"]);
+    expect((await send(datafold, "/api/v1/ci/1/runs", { method: "GET" })).status).toBe(404);
   });
 });

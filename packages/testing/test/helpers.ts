@@ -1,5 +1,3 @@
-import type { MockDatafold } from "../src/index.js";
-
 /** A body Datafold accepts for "Trigger a PR/MR run". */
 export const validDetails = {
   pr_number: 7,
@@ -63,7 +61,7 @@ export async function locs(response: Response): Promise<unknown[]> {
 
 /** Triggers a run for `ciConfigId` (with `details` over {@link validDetails}) and returns the parsed 200 body. */
 export async function trigger(
-  mock: Pick<MockDatafold, "url" | "apiKey">,
+  mock: { url?: string; baseUrl?: string; apiKey: string },
   ciConfigId = 1,
   details: Partial<Record<keyof typeof validDetails, unknown>> = {},
 ): Promise<unknown> {
@@ -71,6 +69,28 @@ export async function trigger(
   if (response.status !== 200)
     throw new Error(`trigger answered ${response.status}: ${await response.text()}`);
   return response.json();
+}
+
+export const runsPath = (ciConfigId: number, query = "") => `/api/v1/ci/${ciConfigId}/runs${query}`;
+
+/** `GET …/runs` (`query` as `?a=b`); throws unless 200. */
+export async function listRuns(
+  target: { url?: string; baseUrl?: string; apiKey: string },
+  ciConfigId: number,
+  query = "",
+): Promise<Record<string, unknown>[]> {
+  const response = await send(target, runsPath(ciConfigId, query), { method: "GET" });
+  if (response.status !== 200) throw new Error(`list answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>[];
+}
+
+/** `[id, status]` of each run `GET …/runs` lists, newest first. */
+export async function runStatuses(
+  target: { url?: string; baseUrl?: string; apiKey: string },
+  ciConfigId = 1,
+  query = "",
+): Promise<unknown[][]> {
+  return (await listRuns(target, ciConfigId, query)).map((run) => [run.id, run.status]);
 }
 
 /** `text` as UTF-16 bytes, the way a non-UTF-8 client could send JSON. */

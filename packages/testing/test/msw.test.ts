@@ -1,8 +1,8 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type MockDatafold, startMockDatafold } from "../src/index.js";
+import { fakeClock, type MockDatafold, startMockDatafold } from "../src/index.js";
 import { datafoldHandlers } from "../src/msw.js";
-import { type SendOptions, send, trigger, triggerPath, validDetails } from "./helpers.js";
+import { runStatuses, type SendOptions, send, trigger, triggerPath, validDetails } from "./helpers.js";
 
 // Requests to the real mock on 127.0.0.1 pass through; the handlers answer for app.datafold.com.
 const server = setupServer();
@@ -36,6 +36,9 @@ describe("datafoldHandlers answer exactly as the server does", () => {
     ["the wrong key", triggerPath(3), { body: validDetails, authorization: "Key other" }],
     ["an unknown route", "/api/v2/anything", { method: "GET" }],
     ["the wrong method", triggerPath(3), { method: "DELETE" }],
+    ["listing runs with a bad limit", "/api/v1/ci/3/runs?limit=x", { method: "GET" }],
+    ["an upload whose body is not a list", "/api/v1/ci/3/7", { body: { prod: "a", pr: "b" } }],
+    ["an upload to the literal runs path", "/api/v1/ci/3/runs", { body: [] }],
   ])("for %s", async (_what, path, request) => {
     const datafold = use({ apiKey: "shared-key" });
     const seenByServer = mock.requests.length;
@@ -139,5 +142,41 @@ describe("datafoldHandlers", () => {
       ci_run_id: 1,
       run_id: 1,
     });
+  });
+});
+
+describe("datafoldHandlers run the same CI run lifecycle", () => {
+  it("take clock, runLifecycle and supersede as startMockDatafold does", async () => {
+    const clock = fakeClock();
+    const datafold = use({
+      clock,
+      supersede: true,
+      runLifecycle: { stages: [{ status: "processing", ms: 1000 }] },
+    });
+    await trigger(datafold, 2);
+    await trigger(datafold, 2);
+    const statuses = () => runStatuses(datafold, 2, "?pr_num=7");
+    expect(await statuses()).toEqual([
+      [2, "processing"],
+      [1, "cancelled"],
+    ]);
+    const uploaded = await send(datafold, "/api/v1/ci/2/7", { body: [{ prod: "a", pr: "b" }] });
+    expect(await uploaded.json()).toEqual({ ci_run_id: 2, run_id: 2 });
+    clock.advance(1000);
+    expect(await statuses()).toEqual([
+      [2, "done"],
+      [1, "cancelled"],
+    ]);
+    datafold.setRunStatus(2, "failed");
+    expect(datafold.runs(2).map((run) => run.status)).toEqual(["failed", "cancelled"]);
+  });
+
+  it("start the run, then hang, until the request is aborted", async () => {
+    const datafold = use();
+    datafold.enqueue({ kind: "hang", reachesDatafold: true });
+    await expect(
+      send(datafold, triggerPath(1), { body: validDetails, signal: AbortSignal.timeout(200) }),
+    ).rejects.toThrow();
+    expect(datafold.runs().map((run) => run.id)).toEqual([1]);
   });
 });
