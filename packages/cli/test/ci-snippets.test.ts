@@ -105,7 +105,9 @@ it.each(pages)("%s: the documented command, in that CI's PR build, sends the PR'
   });
   expect(stderr).not.toContain(mock.apiKey);
   expect(stdout).toMatch(/Datafold CI run \d+ started for PR #7 \(feature\/x → main, \w{7}\)/);
-  expect(mock.requests.map((request) => [request.path, request.body])).toEqual([
+  // Before the trigger the client lists the PR's runs (it looks before retrying, issue 11).
+  const triggers = mock.requests.filter((request) => request.path.endsWith("/trigger"));
+  expect(triggers.map((request) => [request.path, request.body])).toEqual([
     [
       "/api/v1/ci/123/trigger",
       { pr_number: 7, pr_branch: PR.branch, base_branch: PR.base, pr_sha: repo.head, base_sha: repo.base },
