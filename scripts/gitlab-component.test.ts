@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { environments } from "../packages/cli/test/fixtures/ci-environments.js";
 import { packPackages, publishedPackages, REPO_ROOT } from "./packaging/published-packages.js";
 import { type LocalRegistry, startLocalRegistry } from "./testing/local-registry.js";
 
@@ -28,16 +29,14 @@ interface Kit {
 
 const testing = join(REPO_ROOT, "packages/testing/dist/index.js");
 
-/** A merge-request pipeline's variables as GitLab sets them (MR !7, feature/x into main). */
-const MR = {
-  GITLAB_CI: "true",
-  CI_PIPELINE_SOURCE: "merge_request_event",
-  CI_MERGE_REQUEST_ID: "182736450",
-  CI_MERGE_REQUEST_IID: "7",
-  CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: "feature/x",
-  CI_MERGE_REQUEST_TARGET_BRANCH_NAME: "main",
-  CI_MERGE_REQUEST_DIFF_BASE_SHA: "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c",
-};
+/**
+ * A merge-request pipeline's variables as GitLab sets them (the CLI's fixture: MR !7, feature/x into main).
+ * `CI_COMMIT_*` and `CI_PROJECT_*` stay gitlab-ci-local's own: the clone's real commit, where the component is
+ * included from.
+ */
+const MR: Record<string, string> = Object.fromEntries(
+  Object.entries(environments["gitlab-ci"].pr).filter(([name]) => !/^CI_(COMMIT|PROJECT)_/.test(name)),
+);
 
 let work: string;
 let project: string;
