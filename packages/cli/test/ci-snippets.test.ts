@@ -83,34 +83,39 @@ it("docs/ci has a page for each of the five systems", () => {
   ]);
 });
 
-it.each(pages)("%s: the documented command, in that CI's PR build, sends the PR's facts", async (page) => {
-  const provider = page.replace(/\.md$/, "") as ProviderId;
-  const swap = (value: string) =>
-    value
-      .replaceAll(PR.headSha, repo.head)
-      .replaceAll(PR.baseSha, repo.base)
-      .replaceAll(PR.baseSha.slice(0, 12), repo.base.slice(0, 12));
-  const ci = Object.fromEntries(Object.entries(environments[provider].pr).map(([k, v]) => [k, swap(v)]));
-  const { stdout, stderr } = await promisify(execFile)("bash", ["-eo", "pipefail", "-c", commandOf(page)], {
-    cwd: repo.dir,
-    timeout: 60_000,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: repo.dir,
-      ...npmEnv,
-      ...ci,
-      DATAFOLD_API_KEY: mock.apiKey,
-      DATAFOLD_HOST: mock.url,
-    },
-  });
-  expect(stderr).not.toContain(mock.apiKey);
-  expect(stdout).toMatch(/Datafold CI run \d+ started for PR #7 \(feature\/x → main, \w{7}\)/);
-  // Before the trigger the client lists the PR's runs (it looks before retrying, issue 11).
-  const triggers = mock.requests.filter((request) => request.path.endsWith("/trigger"));
-  expect(triggers.map((request) => [request.path, request.body])).toEqual([
-    [
-      "/api/v1/ci/123/trigger",
-      { pr_number: 7, pr_branch: PR.branch, base_branch: PR.base, pr_sha: repo.head, base_sha: repo.base },
-    ],
-  ]);
-});
+it.each(pages)(
+  "%s: the documented command, in that CI's PR build, sends the PR's facts",
+  async (page) => {
+    const provider = page.replace(/\.md$/, "") as ProviderId;
+    const swap = (value: string) =>
+      value
+        .replaceAll(PR.headSha, repo.head)
+        .replaceAll(PR.baseSha, repo.base)
+        .replaceAll(PR.baseSha.slice(0, 12), repo.base.slice(0, 12));
+    const ci = Object.fromEntries(Object.entries(environments[provider].pr).map(([k, v]) => [k, swap(v)]));
+    const { stdout, stderr } = await promisify(execFile)("bash", ["-eo", "pipefail", "-c", commandOf(page)], {
+      cwd: repo.dir,
+      timeout: 60_000,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: repo.dir,
+        ...npmEnv,
+        ...ci,
+        DATAFOLD_API_KEY: mock.apiKey,
+        DATAFOLD_HOST: mock.url,
+      },
+    });
+    expect(stderr).not.toContain(mock.apiKey);
+    expect(stdout).toMatch(/Datafold CI run \d+ started for PR #7 \(feature\/x → main, \w{7}\)/);
+    // Before the trigger the client lists the PR's runs (it looks before retrying, issue 11).
+    const triggers = mock.requests.filter((request) => request.path.endsWith("/trigger"));
+    expect(triggers.map((request) => [request.path, request.body])).toEqual([
+      [
+        "/api/v1/ci/123/trigger",
+        { pr_number: 7, pr_branch: PR.branch, base_branch: PR.base, pr_sha: repo.head, base_sha: repo.base },
+      ],
+    ]);
+  },
+  // npx (npm's own start-up, resolution and linking) takes seconds, more on a loaded machine.
+  90_000,
+);
