@@ -18,6 +18,7 @@ import { codegenSuite } from "./suites/codegen.js";
 import { exactlyOnceSuite } from "./suites/exactly-once.js";
 import { footprintSuite } from "./suites/footprint.js";
 import { operationsSuite } from "./suites/operations.js";
+import { npxColdSuite } from "./suites/npx-cold.js";
 import { soakSuite } from "./suites/soak.js";
 import { waitEconomySuite } from "./suites/wait-economy.js";
 
@@ -26,6 +27,7 @@ const SUITES: Suite[] = [
   buildSuite,
   footprintSuite,
   operationsSuite,
+  npxColdSuite,
   clientOverheadSuite,
   exactlyOnceSuite,
   cliStartSuite,

@@ -26,7 +26,7 @@ export async function installFootprint(dir: string, specs: string[]): Promise<In
 }
 
 /** `name@version` of each package folder under `nodeModules`, nested node_modules included. */
-async function installedPackages(nodeModules: string): Promise<string[]> {
+export async function installedPackages(nodeModules: string): Promise<string[]> {
   const found: string[] = [];
   const entries = await readdir(nodeModules, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {

@@ -48,7 +48,10 @@ export const cliStartSuite: Suite = {
           if (run > 0) times[index]!.push(ms);
         }
       }
-      const served = mock.requests.filter((request) => request.status === 200).length;
+      // Each trigger also lists the PR's runs first (the client looks before it retries): count the triggers.
+      const served = mock.requests.filter(
+        (request) => request.status === 200 && request.path.endsWith("/trigger"),
+      ).length;
       if (served !== RUNS + 1)
         throw new Error(`expected ${RUNS + 1} triggers served, the mock served ${served}`);
       const [bare, empty, version, trigger] = times.map((t): Figure => ({

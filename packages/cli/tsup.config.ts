@@ -1,6 +1,33 @@
 import { defineConfig } from "tsup";
 import { tsupPreset } from "../../scripts/build/tsup-preset.js";
 
+/**
+ * Issue 12: the CLI is published with no runtime `dependencies`, so `npx @datafold-ci/cli` fetches one
+ * package and its tarball installs with no registry. The client, its spec table, openapi-fetch and
+ * undici (loaded only when a proxy variable is set) are bundled in; ESM chunks keep `--version` and
+ * `--help` from loading any of them.
+ */
+const BUNDLED = ["@datafold-ci/spec", "@datafold-ci/client", "@datafold-ci/types", "openapi-fetch", "undici"];
+
 export default defineConfig(
-  tsupPreset(import.meta.dirname, { entry: ["src/index.ts", "src/bin.ts"], format: ["esm"] }),
+  tsupPreset(import.meta.dirname, {
+    entry: ["src/index.ts", "src/bin.ts"],
+    format: ["esm"],
+    noExternal: BUNDLED,
+    // The types package re-exports with `export type *`, which the declaration bundler cannot follow
+    // into its `dist`; its generated declarations are read directly.
+    dts: {
+      resolve: BUNDLED,
+      compilerOptions: { paths: { "@datafold-ci/types": ["../types/dist/generated/datafold-api.d.cts"] } },
+    },
+    // undici is CommonJS and `require`s Node's built-ins; an ES module has no `require` of its own.
+    banner: {
+      js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+    },
+    // Whitespace and syntax only: names stay, so `--debug` stack traces remain readable.
+    esbuildOptions(options) {
+      options.minifyWhitespace = true;
+      options.minifySyntax = true;
+    },
+  }),
 );

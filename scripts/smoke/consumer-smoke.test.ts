@@ -64,7 +64,12 @@ describe.each(RUNTIME_MAJORS.map((major) => ({ major })))("on Node $major", ({ m
       job: { ci_run_id: 1, run_id: 1 },
       viaApi: { ci_run_id: 2, run_id: 2 },
       rejectedBeforeSending: true,
-      requests: ["POST /api/v1/ci/7/trigger 200", "POST /api/v1/ci/8/trigger 200"],
+      // triggerPrRun lists the PR's runs before its first attempt (look before retrying); `api.POST` does not.
+      requests: [
+        "GET /api/v1/ci/7/runs 200",
+        "POST /api/v1/ci/7/trigger 200",
+        "POST /api/v1/ci/8/trigger 200",
+      ],
     });
   });
 
@@ -72,7 +77,7 @@ describe.each(RUNTIME_MAJORS.map((major) => ({ major })))("on Node $major", ({ m
     expect(await json(["trigger.cjs"], join(consumer, "cjs"))).toEqual({
       job: { ci_run_id: 100, run_id: 100 },
       inputErrorClass: true,
-      requests: 1,
+      requests: 2, // the list of the PR's runs, then the trigger
     });
   });
 
@@ -114,7 +119,8 @@ it("the installed CLI starts a run against the installed testing kit, configured
       },
     );
     expect(JSON.parse(stdout)).toEqual({ ci_run_id: 500, run_id: 500 });
-    expect(mock.requests.map((r) => r.body)).toEqual([
+    const triggers = mock.requests.filter((r) => r.body !== undefined);
+    expect(triggers.map((r) => r.body)).toEqual([
       {
         pr_number: 42,
         pr_branch: "feature/smoke",

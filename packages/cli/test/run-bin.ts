@@ -15,16 +15,16 @@ export interface BinRun {
 /**
  * Spawns the built CLI with `env` and nothing else from the test runner's environment (PATH aside),
  * so CI variables of wherever the tests run cannot leak in. Fails the test if any of `secrets` (and
- * the env's API keys) appears in stdout or stderr.
+ * the env's API keys) appears in stdout or stderr. `options.node` runs it under another Node binary.
  */
 export function runBin(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
-  options: { cwd?: string; secrets?: readonly string[] } = {},
+  options: { cwd?: string; secrets?: readonly string[]; node?: string } = {},
 ): Promise<BinRun> {
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
+      options.node ?? process.execPath,
       [BIN, ...args],
       { cwd: options.cwd, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
