@@ -138,7 +138,7 @@ describe(".github/workflows", () => {
       "pull-requests": "write",
     });
     const changesets = steps(parsed).find((step) => step.uses?.startsWith("changesets/action@"));
-    expect(changesets?.with).toMatchObject({ version: "pnpm changeset version", publish: "pnpm release" });
+    expect(changesets?.with).toMatchObject({ version: "pnpm version-packages", publish: "pnpm release" });
     const rootScripts = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")).scripts;
     expect(rootScripts.release).toContain("changeset publish");
   });
