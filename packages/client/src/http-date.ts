@@ -14,29 +14,12 @@ const ASCTIME = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MONTH} ([ \\d]\\d
  * reads `-1`, `1 2` and `2, 3` as dates in 2001 (issue 14).
  */
 export function parseHttpDate(value: string, now: number): number | undefined {
+  type Fields = [string, string, string, string, string, string, string];
   let day: string, month: string, year: string, hour: string, minute: string, second: string;
-  const match = IMF_FIXDATE.exec(value) ?? RFC_850.exec(value);
-  const asctime = match ? null : ASCTIME.exec(value);
-  if (match)
-    [, day, month, year, hour, minute, second] = match as unknown as string[] as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-  else if (asctime)
-    [, month, day, hour, minute, second, year] = asctime as unknown as string[] as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+  const match = (IMF_FIXDATE.exec(value) ?? RFC_850.exec(value)) as Fields | null;
+  const asctime = match ? null : (ASCTIME.exec(value) as Fields | null);
+  if (match) [, day, month, year, hour, minute, second] = match;
+  else if (asctime) [, month, day, hour, minute, second, year] = asctime;
   else return undefined;
   let y = Number(year);
   if (year.length === 2) {
