@@ -9,9 +9,11 @@ const cliVersion = (
   JSON.parse(readFileSync(join(REPO_ROOT, "packages/cli/package.json"), "utf8")) as { version: string }
 ).version;
 const text = readFileSync(COMPONENT, "utf8");
-const specInputs = (source: string) =>
-  (parseAllDocuments(source)[0]?.toJS() as { spec: { inputs: Record<string, { default?: unknown }> } }).spec
-    .inputs;
+const specInputs = (source: string) => {
+  const header = parseAllDocuments(source)[0];
+  if (header === undefined) throw new Error("templates/trigger.yml has no spec: header document");
+  return (header.toJS() as { spec: { inputs: Record<string, { default?: unknown }> } }).spec.inputs;
+};
 
 it("the committed component defaults to the CLI version of this commit (a release that forgot to stamp fails here)", () => {
   expect(specInputs(text).version?.default).toBe(cliVersion);
