@@ -66,7 +66,7 @@ describe("a timed-out attempt", () => {
       vi.resetModules();
       const { createDatafoldClientWithRuntime } = await import("../src/create-datafold-client.js");
       const client = createDatafoldClientWithRuntime(
-        { apiKey: testKey(), baseUrl: server.url, env: {}, timeoutMs: 200, maxRetries: 0, ...options },
+        { apiKey: testKey(), baseUrl: server.url, env: {}, timeoutMs: 1_000, maxRetries: 0, ...options },
         instantRuntime(),
       );
       const gc = exposeGc();
@@ -93,7 +93,8 @@ describe("a timed-out attempt", () => {
         clearInterval(collecting);
       }
 
-      // A slow machine may time out answered calls too; nothing else may go wrong.
+      // A slow machine may time out answered calls too; nothing else may go wrong. (1 s per attempt:
+      // under CI's parallel load, 200 ms let most requests time out before the server saw them.)
       expect(
         Object.keys(outcomes).filter((name) => name !== "ok" && name !== "DatafoldTimeoutError"),
       ).toEqual([]);
