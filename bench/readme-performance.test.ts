@@ -48,6 +48,9 @@ describe("the README's Performance section", () => {
     const measured = results.suites
       .flatMap((suite) =>
         suite.rows.flatMap((row) => [
+          // A label's figure (`official SDK, every 5 s`, the floor's tarball size) is the suite's own too.
+          row.what,
+          row.baseline?.what ?? "",
           formatFigure(row.figure),
           row.baseline ? formatFigure(row.baseline.figure) : "",
           row.ratio === undefined ? "" : `${row.ratio}×`,

@@ -93,19 +93,19 @@ describe("pnpm generate", () => {
     expect(types).toMatch(/pr_title\?: string;/);
     expect(types).toMatch(/pr_number: number;/);
     const runtime = await readFile(join(root, RUNTIME), "utf8");
-    expect(runtime).toContain('pr_title: { type: "string", title: "Pr Title" }');
+    expect(runtime).toContain('pr_title: { type: "string" }'); // a field's title is documentation: not in the runtime table
   });
 
   it("a second operation reaches paths, operations and the runtime operation table", async () => {
     await editSpec((doc) => {
-      doc.paths["/api/v1/ci/{ci_config_id}/runs"] = {
+      doc.paths["/api/v1/ci/{ci_config_id}/status"] = {
         get: {
           tags: ["CI"],
-          summary: "List CI runs",
-          operationId: "list_ci_runs_api_v1_ci__ci_config_id__runs_get",
+          summary: "CI status",
+          operationId: "ci_status_api_v1_ci__ci_config_id__status_get",
           parameters: [
             { name: "ci_config_id", in: "path", required: true, schema: { type: "integer" } },
-            { name: "pr_num", in: "query", required: false, schema: { type: "string" } },
+            { name: "since", in: "query", required: false, schema: { type: "string" } },
           ],
           responses: {
             "200": { description: "Successful Response", content: { "application/json": { schema: {} } } },
@@ -115,11 +115,12 @@ describe("pnpm generate", () => {
     });
     await generate(root);
     const types = await readFile(join(root, TYPES), "utf8");
-    expect(types).toContain('"/api/v1/ci/{ci_config_id}/runs": {');
-    expect(types).toContain("list_ci_runs_api_v1_ci__ci_config_id__runs_get: {");
+    expect(types).toContain('"/api/v1/ci/{ci_config_id}/status": {');
+    expect(types).toContain("ci_status_api_v1_ci__ci_config_id__status_get: {");
+    expect(types).toContain("getCiByCiConfigIdStatus(");
     const runtime = await readFile(join(root, RUNTIME), "utf8");
-    expect(runtime).toContain('operationId: "list_ci_runs_api_v1_ci__ci_config_id__runs_get"');
-    expect(runtime).toMatch(/name: "pr_num",\s+in: "query",\s+required: false/);
+    expect(runtime).toContain('operationId: "ci_status_api_v1_ci__ci_config_id__status_get"');
+    expect(runtime).toMatch(/name: "since",\s+in: "query",\s+required: false/);
   });
 
   it("refuses a spec folder with no OpenAPI document, saying where it looked", async () => {

@@ -113,14 +113,18 @@ it("the consumer starts a run against the testing kit with the installed client"
         pr_number: 42, pr_branch: "feature/release", base_branch: "main",
         pr_sha: "a".repeat(40), base_sha: "b".repeat(40),
       });
-      console.log(JSON.stringify({ job, requests: mock.requests.length }));
+      console.log(JSON.stringify({ job, requests: mock.requests.map((r) => r.method + " " + r.path) }));
     } finally {
       await mock.close();
     }
   `;
   await writeFile(join(consumer(), "trigger.mjs"), script);
   const { stdout } = await run(process.execPath, ["trigger.mjs"], { cwd: consumer() });
-  expect(JSON.parse(stdout)).toEqual({ job: { ci_run_id: 900, run_id: 900 }, requests: 1 });
+  // The PR head's runs (the look before any retry), then the trigger.
+  expect(JSON.parse(stdout)).toEqual({
+    job: { ci_run_id: 900, run_id: 900 },
+    requests: ["GET /api/v1/ci/7/runs", "POST /api/v1/ci/7/trigger"],
+  });
 });
 
 it("npx @datafold-ci/cli@<new version> --version downloads the published CLI and prints that version", async () => {
