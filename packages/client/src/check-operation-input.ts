@@ -3,6 +3,7 @@ import {
   type JsonSchema,
   type OperationDescription,
   type ParameterDescription,
+  schemaNameOf,
   type ValidationIssue,
   validateStrict,
 } from "@datafold-ci/spec";
@@ -153,6 +154,5 @@ function describeValue(value: unknown): string {
 }
 
 function resolve(schema: JsonSchema, api: ApiDescription): JsonSchema {
-  const name = schema.$ref?.replace(/^#\/components\/schemas\//, "");
-  return name === undefined ? schema : (api.schemas[name] ?? schema);
+  return schema.$ref === undefined ? schema : (api.schemas[schemaNameOf(schema.$ref)] ?? schema);
 }

@@ -7,6 +7,7 @@ export type * from "./api-description.js";
 export { datafoldApi } from "./generated/datafold-api.js";
 export { AUTHORIZATION_KEY_PREFIX } from "./authorization-key-prefix.js";
 export { findOperation } from "./find-operation.js";
+export { schemaNameOf } from "./schema-name-of.js";
 export { TRIGGER_OPERATION_ID } from "./trigger-operation-id.js";
 export { validate } from "./validate.js";
 export { validateStrict } from "./validate-strict.js";

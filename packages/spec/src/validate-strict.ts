@@ -1,5 +1,6 @@
 import type { JsonSchema } from "./api-description.js";
 import type { ValidationIssue } from "./validate.js";
+import { schemaNameOf } from "./schema-name-of.js";
 
 /**
  * What `validate` adds to the strict core: pydantic's lax reading, and the JSON Schema keywords the
@@ -42,7 +43,6 @@ export type Loc = readonly (string | number)[];
 /** Returned by `CheckExtension.check` to let the core check the schema. */
 export const CORE: unique symbol = Symbol("core");
 
-const COMPONENT_PREFIX = /^#\/components\/schemas\//;
 const CORE_KEYWORDS = new Set([
   "$ref",
   "type",
@@ -94,7 +94,7 @@ export function check(
   componentName?: string,
 ): unknown {
   if (schema.$ref !== undefined) {
-    const name = schema.$ref.replace(COMPONENT_PREFIX, "");
+    const name = schemaNameOf(schema.$ref);
     const target = ctx.schemas[name];
     if (!target) throw new Error(`Unresolvable $ref ${schema.$ref}`);
     return check(target, value, loc, ctx, out, name);
@@ -204,7 +204,7 @@ function checkUnion(
 
 /** The label pydantic gives a union member in `loc`: `int`, `str`, `list[int]`, a model's name. */
 function memberTag(schema: JsonSchema): string {
-  if (schema.$ref) return schema.$ref.replace(COMPONENT_PREFIX, "");
+  if (schema.$ref) return schemaNameOf(schema.$ref);
   const tags: Record<string, string> = { integer: "int", number: "float", string: "str", boolean: "bool" };
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   if (type === "array") return schema.items ? `list[${memberTag(schema.items)}]` : "list[any]";

@@ -1,10 +1,10 @@
-import type { ApiDescription, JsonSchema } from "@datafold-ci/spec";
+import { type ApiDescription, type JsonSchema, schemaNameOf } from "@datafold-ci/spec";
 
 /** `schema` with `$ref`s followed to the component they name (`{}` for a dangling one). */
 export function resolveSchema(schema: JsonSchema, api: ApiDescription): JsonSchema {
   let current = schema;
   for (let hops = 0; current.$ref !== undefined && hops < 32; hops++) {
-    current = api.schemas[current.$ref.replace(/^#\/components\/schemas\//, "")] ?? {};
+    current = api.schemas[schemaNameOf(current.$ref)] ?? {};
   }
   return current;
 }

@@ -1,4 +1,4 @@
-import type { JsonSchema } from "@datafold-ci/spec";
+import { type JsonSchema, schemaNameOf } from "@datafold-ci/spec";
 
 /**
  * A small value that satisfies `schema`, for operations whose success response has no example:
@@ -12,7 +12,7 @@ export function synthesizeValue(
   seen: ReadonlySet<string> = new Set(),
 ): unknown {
   if (schema.$ref !== undefined) {
-    const name = schema.$ref.replace(/^#\/components\/schemas\//, "");
+    const name = schemaNameOf(schema.$ref);
     const target = schemas[name];
     if (!target || seen.has(name)) return null;
     return synthesizeValue(target, schemas, new Set([...seen, name]));
