@@ -1,3 +1,4 @@
+import { REDACTED } from "@datafold-ci/spec";
 import type { CiDetection } from "./ci/detect-ci.js";
 import { ALL_TRIGGER_FIELDS, TRIGGER_FIELDS } from "./pr-fields.js";
 import type { TriggerValues } from "./resolve-trigger-values.js";
@@ -32,7 +33,7 @@ export function describeValues(
   });
   rows.push({
     name: "API key",
-    value: apiKeyVariable ? "[REDACTED]" : "(missing)",
+    value: apiKeyVariable ? REDACTED : "(missing)",
     from: apiKeyVariable ? `from ${apiKeyVariable}` : "DATAFOLD_API_KEY is not set",
   });
   const { provider } = detection;

@@ -1,3 +1,5 @@
+import { redactSecret } from "@datafold-ci/spec";
+
 /** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a test's collector. */
 export interface TextSink {
   write(text: string): unknown;
@@ -18,7 +20,11 @@ export interface Output {
   error(text: string): void;
   /** A plain line on stderr, even with `--quiet` (a hint after an error). */
   note(text: string): void;
-  /** Registers a value that must never be printed (the API key); it is replaced by `[REDACTED]` everywhere. */
+  /**
+   * Registers a value that must never be printed (the API key), whatever its length; it is replaced by
+   * `[REDACTED]` everywhere. The CLI never puts the key into a message itself: this catches what others
+   * echo (a server's answer, a `fetch`'s error, a value the user typed).
+   */
   hide(secret: string): void;
   readonly debugEnabled: boolean;
 }
@@ -44,7 +50,7 @@ export function createOutput({ stdout, stderr, env, quiet = false, debug = false
   const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const redact = (text: string) => {
     let out = text;
-    for (const secret of secrets) out = out.split(secret).join("[REDACTED]");
+    for (const secret of secrets) out = redactSecret(out, secret);
     return out;
   };
   const line = (sink: TextSink, text: string) => sink.write(`${redact(text)}\n`);
@@ -55,8 +61,9 @@ export function createOutput({ stdout, stderr, env, quiet = false, debug = false
     warn: (text) => line(stderr, `${paint(33, "warning:")} ${text}`),
     error: (text) => line(stderr, `${paint(31, "error:")} ${text}`),
     note: (text) => line(stderr, text),
-    // Short values would blank out ordinary words; a real key is long.
-    hide: (secret) => secret.length >= 8 && secrets.add(secret),
+    // Issue 14: keys shorter than 8 characters used to be skipped, and printed when a server echoed them.
+    // A short key may now blank out an ordinary word; that is the lesser harm. An empty one hides nothing.
+    hide: (secret) => secret !== "" && secrets.add(secret),
     debugEnabled: debug,
   };
 }

@@ -1,3 +1,4 @@
+import { redactSecret } from "@datafold-ci/spec";
 import type { ValidationError } from "@datafold-ci/types";
 import { bodyExcerpt } from "./body-excerpt.js";
 import { DatafoldApiError, type DatafoldApiErrorOptions } from "./errors/datafold-api-error.js";
@@ -8,7 +9,6 @@ import { DatafoldServerError } from "./errors/datafold-server-error.js";
 import { DatafoldValidationError } from "./errors/datafold-validation-error.js";
 import { formatDuration } from "./format-duration.js";
 import { isRecord } from "./is-record.js";
-import { redactSecret } from "./redact.js";
 import { retryAfterMs } from "./retry-after.js";
 import { MAX_RETRY_AFTER_MS } from "./retry-policy.js";
 

@@ -1,4 +1,9 @@
-import { type ApiDescription, type OperationDescription, validateStrict } from "@datafold-ci/spec";
+import {
+  type ApiDescription,
+  type OperationDescription,
+  redactSecret,
+  validateStrict,
+} from "@datafold-ci/spec";
 import type { paths } from "@datafold-ci/types";
 import type { Client } from "openapi-fetch";
 import { apiErrorFromResponse } from "./api-error-from-response.js";
@@ -7,7 +12,7 @@ import { createOperationInputCheck, type OperationInputCheck } from "./check-ope
 import { DatafoldInputError } from "./errors/datafold-input-error.js";
 import { DatafoldInvalidResponseError } from "./errors/datafold-invalid-response-error.js";
 import type { CallOptions } from "./options.js";
-import { redactCause, redactSecret } from "./redact.js";
+import { redactCause } from "./redact-cause.js";
 import { checkAttemptOptions, type ClientConfig } from "./resolve-config.js";
 import type { ResilientFetchSettings } from "./resilient-fetch.js";
 import type { Runtime } from "./runtime.js";

@@ -1,7 +1,8 @@
+import { NULL_BODY_STATUSES, redactSecret } from "@datafold-ci/spec";
 import { DatafoldConnectionError } from "./errors/datafold-connection-error.js";
 import { DatafoldTimeoutError } from "./errors/datafold-timeout-error.js";
 import { formatDuration } from "./format-duration.js";
-import { redactCause, redactSecret } from "./redact.js";
+import { redactCause } from "./redact-cause.js";
 import type { RetryEvent } from "./retry-event.js";
 import {
   type AttemptFailure,
@@ -46,9 +47,6 @@ export interface SentRequest {
 }
 
 type Outcome = { response: Response } | { failure: "connection" | "timeout"; cause: unknown };
-
-// A Response may not be constructed with a body for these (Fetch standard, "null body status").
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 // Requests handed to a caller's `fetch`, held until their attempt settles. undici's `fetch` copies
 // the Request, and the copy's signal follows this one's through a link that only this Request

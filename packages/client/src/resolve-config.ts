@@ -1,4 +1,4 @@
-import { AUTHORIZATION_KEY_PREFIX, datafoldApi } from "@datafold-ci/spec";
+import { API_KEY_VARIABLES, AUTHORIZATION_KEY_PREFIX, datafoldApi } from "@datafold-ci/spec";
 import { defaultEnv, type Env, firstSetEnv, readEnv } from "./env.js";
 import { DatafoldInputError } from "./errors/datafold-input-error.js";
 import type { InputIssue } from "./input-issue.js";
@@ -116,12 +116,6 @@ export function checkAttemptOptions(options: { timeoutMs?: unknown; maxRetries?:
 
 // A key given with its prefix (`Key abc…`, as pasted from a curl example) is not prefixed twice.
 const KEY_PREFIX = new RegExp(`^${AUTHORIZATION_KEY_PREFIX.trim()}\\s+`);
-
-/**
- * The environment variables the API key is read from, in order: Datafold's official CLI's name, then its
- * legacy spelling.
- */
-export const API_KEY_VARIABLES: readonly string[] = ["DATAFOLD_API_KEY", "DATAFOLD_APIKEY"];
 
 function resolveApiKey(
   options: DatafoldClientOptions,

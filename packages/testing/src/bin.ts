@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { datafoldApi } from "@datafold-ci/spec";
+import { API_KEY_VARIABLES, datafoldApi } from "@datafold-ci/spec";
 import { createDatafoldSimulator, type SimulatedOutcome } from "./datafold-simulator.js";
 import type { RunLifecycle } from "./run-lifecycle.js";
 import { serveSimulator } from "./mock-datafold.js";
@@ -17,8 +17,8 @@ Options:
   --port <n>           port to listen on; 0 picks a free one (default: 0)
   --host <address>     interface to listen on (default: 127.0.0.1)
   --api-key <key>      the key to accept, sent as "Authorization: Key <key>"
-                       (default: $DATAFOLD_API_KEY, then $DATAFOLD_APIKEY, else a generated
-                       key, printed to stderr)
+                       (default: ${API_KEY_VARIABLES.map((name) => `$${name}`).join(", then ")}, else a
+                       generated key, printed to stderr)
   --no-run-for <id>    answer triggers for this CI config id with null run ids, as Datafold
                        does when it starts no run (repeatable, or comma-separated)
   --first-run-id <n>   run id of the first trigger (default: 1)
@@ -74,14 +74,13 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Config | "help"
     .map((id) => integer("--no-run-for", id.trim(), 0, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
   if (values["api-key"] === "") throw new UsageError("--api-key must not be empty.");
   if (values.host === "") throw new UsageError("--host must not be empty.");
+  const fromEnv = API_KEY_VARIABLES.find((name) => env[name]);
   const [apiKeySource, apiKey] =
     values["api-key"] !== undefined
       ? ["--api-key", values["api-key"]]
-      : env.DATAFOLD_API_KEY
-        ? ["DATAFOLD_API_KEY", env.DATAFOLD_API_KEY]
-        : env.DATAFOLD_APIKEY
-          ? ["DATAFOLD_APIKEY", env.DATAFOLD_APIKEY]
-          : ["generated", undefined];
+      : fromEnv !== undefined
+        ? [fromEnv, env[fromEnv]]
+        : ["generated", undefined];
   return {
     port: integer("--port", values.port, 0, 0, 65535),
     host: values.host ?? "127.0.0.1",

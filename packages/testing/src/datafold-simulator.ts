@@ -1,4 +1,4 @@
-import type { ApiDescription } from "@datafold-ci/spec";
+import { type ApiDescription, NULL_BODY_STATUSES, REDACTED, redactSecret } from "@datafold-ci/spec";
 import { checkCredentials } from "./check-credentials.js";
 import { type CiRunControls, type CiRunOptions, createCiRuns } from "./datafold-ci-runs.js";
 import { assertFault, type Fault } from "./fault.js";
@@ -11,7 +11,7 @@ import {
   validationErrorAnswer,
 } from "./http-answer.js";
 import { parsePythonJson } from "./python-json.js";
-import { REDACTED, type RecordedRequest, redactSecret } from "./recorded-request.js";
+import type { RecordedRequest } from "./recorded-request.js";
 import { decodeJsonBytes, readRequestBody } from "./request-body.js";
 import { parseCookies } from "./request-parts.js";
 import { validateRequest } from "./request-validation.js";
@@ -192,8 +192,7 @@ function faultAnswer(fault: Extract<Fault, { kind: "respond" }>): HttpAnswer {
   const given = Object.fromEntries(Object.entries(fault.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const headers =
     contentType && !("content-type" in given) ? { "content-type": contentType, ...given } : given;
-  // 204, 205 and 304 cannot carry a body (a Response with one throws).
-  const body = [204, 205, 304].includes(fault.status) ? new Uint8Array() : bytes;
+  const body = NULL_BODY_STATUSES.has(fault.status) ? new Uint8Array() : bytes;
   return { status: fault.status, headers, body };
 }
 

@@ -20,29 +20,3 @@ export interface RecordedRequest {
   /** What the mock answered: `0` while pending and for `hang` and `reset`. */
   status: number;
 }
-
-/** What replaces the API key wherever the mock records or prints a request. */
-export const REDACTED = "[REDACTED]";
-
-/** `value` with every occurrence of `secret` in its strings (keys included) replaced by {@link REDACTED}. */
-export function redactSecret<T>(value: T, secret: string): T {
-  if (secret === "") return value;
-  const redact = (item: unknown): unknown => {
-    if (typeof item === "string") return item.split(secret).join(REDACTED);
-    if (Array.isArray(item)) return item.map(redact);
-    if (item !== null && typeof item === "object") {
-      const copy: Record<string, unknown> = {};
-      for (const [key, inner] of Object.entries(item)) {
-        Object.defineProperty(copy, redact(key) as string, {
-          value: redact(inner),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-      return copy;
-    }
-    return item;
-  };
-  return redact(value) as T;
-}

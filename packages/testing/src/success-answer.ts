@@ -1,10 +1,12 @@
-import type { ApiDescription, JsonSchema, OperationDescription } from "@datafold-ci/spec";
+import {
+  type ApiDescription,
+  type JsonSchema,
+  NULL_BODY_STATUSES,
+  type OperationDescription,
+} from "@datafold-ci/spec";
 import { emptyAnswer, type HttpAnswer, jsonAnswer } from "./http-answer.js";
 import { resolveSchema, schemaAllows } from "./schema-facts.js";
 import { synthesizeValue } from "./synthesize-value.js";
-
-/** Statuses that never carry a body. */
-const NO_BODY = new Set([204, 205, 304]);
 
 /**
  * The answer to a valid request: the operation's lowest 2xx response, with its example, or a value
@@ -12,7 +14,7 @@ const NO_BODY = new Set([204, 205, 304]);
  */
 export function exampleAnswer(api: ApiDescription, operation: OperationDescription): HttpAnswer {
   const { status, example, schema } = successResponse(operation);
-  if (NO_BODY.has(status)) return emptyAnswer(status);
+  if (NULL_BODY_STATUSES.has(status)) return emptyAnswer(status);
   if (example !== undefined) return jsonAnswer(status, example);
   return jsonAnswer(status, schema ? synthesizeValue(schema, api.schemas) : null);
 }

@@ -1,3 +1,4 @@
+import { AUTHORIZATION_KEY_PREFIX, REDACTED } from "@datafold-ci/spec";
 import {
   type APIPrDetails,
   checkTriggerInput,
@@ -199,7 +200,7 @@ function captureInto(captured: CapturedRequest[]): typeof globalThis.fetch {
     const text = await request.text();
     const headers: Record<string, string> = {};
     for (const [name, value] of request.headers)
-      headers[name] = name === "authorization" ? value.replace(/^(Key )?.*$/, "$1[REDACTED]") : value;
+      headers[name] = name === "authorization" ? `${AUTHORIZATION_KEY_PREFIX}${REDACTED}` : value;
     captured.push({
       method: request.method,
       url: request.url,

@@ -1,17 +1,4 @@
-/** What stands in for the API key wherever it would otherwise appear (octokit's spelling). */
-export const REDACTED = "[REDACTED]";
-
-/**
- * `value` with every occurrence of `secret` in its strings replaced, at any depth. For what a
- * server or a proxy sends back, which may echo request headers.
- */
-export function redactSecret<T>(value: T, secret: string): T {
-  if (typeof value === "string") return value.split(secret).join(REDACTED) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactSecret(item, secret)) as T;
-  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecret(v, secret)])) as T;
-  return value;
-}
+import { redactSecret } from "@datafold-ci/spec";
 
 /**
  * `error` itself when nothing about it mentions `secret`; otherwise a plain copy with the secret
