@@ -1,4 +1,5 @@
 import { REDACTED } from "@datafold-ci/spec";
+import { describeBaseShaKind, type ReportedBaseShaKind } from "./base-sha-kind.js";
 import type { CiDetection } from "./ci/detect-ci.js";
 import { ALL_TRIGGER_FIELDS, TRIGGER_FIELDS } from "./pr-fields.js";
 import type { TriggerValues } from "./resolve-trigger-values.js";
@@ -7,8 +8,17 @@ import { describeSource, type SourcedValue } from "./value-source.js";
 /** Every resolved value with its source, as `--dry-run` and `--debug` show them. */
 export interface ValueReport {
   readonly ci: string;
-  /** `from` says where the value came from, or why it is missing. */
-  readonly rows: readonly { readonly name: string; readonly value: string; readonly from: string }[];
+  readonly rows: readonly ValueRow[];
+}
+
+/** One value of a {@link ValueReport}. */
+export interface ValueRow {
+  readonly name: string;
+  readonly value: string;
+  /** Where the value came from, or why it is missing; for a base SHA, also which commit it is. */
+  readonly from: string;
+  /** A base SHA's kind: the base branch tip, the merge base, or `as given` by a flag or variable (issue 14). */
+  readonly kind?: ReportedBaseShaKind;
 }
 
 /** The values, the host and the key (as `[REDACTED]`), each with where it came from, and what CI was detected. */
@@ -18,13 +28,14 @@ export function describeValues(
   apiKeyVariable: string | undefined,
   detection: CiDetection,
 ): ValueReport {
-  const rows: { name: string; value: string; from: string }[] = ALL_TRIGGER_FIELDS.map((field) => {
+  const rows: ValueRow[] = ALL_TRIGGER_FIELDS.map((field) => {
     const found = resolved.values[field];
-    return {
-      name: TRIGGER_FIELDS[field].flag,
-      value: found?.value ?? "(missing)",
-      from: found ? `from ${describeSource(found.source)}` : (resolved.gaps[field] ?? "not given"),
-    };
+    const name = TRIGGER_FIELDS[field].flag;
+    if (!found) return { name, value: "(missing)", from: resolved.gaps[field] ?? "not given" };
+    const from = `from ${describeSource(found.source)}`;
+    if (field !== "base_sha") return { name, value: found.value, from };
+    const { kind, text } = describeBaseShaKind(found.source);
+    return { name, value: found.value, from: `${from}: ${text}`, kind };
   });
   rows.push({
     name: "--host",

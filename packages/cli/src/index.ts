@@ -7,6 +7,7 @@
  * const detection = await detectCi({ env: process.env, readFile: (path) => readFile(path, "utf8") });
  * @packageDocumentation
  */
+export type { BaseShaKind } from "./base-sha-kind.js";
 export type { CiContext, CiProvider, CiReading, Env } from "./ci/ci-provider.js";
 export { type CiDetection, detectCi } from "./ci/detect-ci.js";
 export { ciProviders } from "./ci/providers.js";

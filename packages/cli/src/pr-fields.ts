@@ -81,7 +81,7 @@ export const TRIGGER_FIELDS: FieldTable = {
     aliases: [],
     env: "DATAFOLD_BASE_SHA",
     kind: "string",
-    label: "the SHA of the common base of the PR and its target branch",
+    label: "the SHA of the PR's base: its target branch's tip or the merge base",
     placeholder: "<sha>",
   },
 };

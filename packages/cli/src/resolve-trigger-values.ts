@@ -84,7 +84,11 @@ export async function resolveTriggerValues({
       gaps.base_sha = `git merge-base needs the target branch (${TRIGGER_FIELDS.base_branch.flag})`;
     else {
       const found = await findMergeBase(git, target, values.pr_sha?.value ?? "HEAD");
-      if (found.ok) values.base_sha = { value: found.sha, source: { kind: "git", name: found.command } };
+      if (found.ok)
+        values.base_sha = {
+          value: found.sha,
+          source: { kind: "git", name: found.command, baseShaKind: "merge base" },
+        };
       else gaps.base_sha = `git merge-base could not compute it: ${found.reason}`;
     }
   }

@@ -1,3 +1,5 @@
+import type { BaseShaKind } from "./base-sha-kind.js";
+
 /**
  * Where a value came from, so `--dry-run` and every error message can say it.
  *
@@ -14,6 +16,8 @@ export interface ValueSource {
   readonly provider?: string;
   /** What happened to the value on the way, e.g. `expanded with git rev-parse`. */
   readonly detail?: string;
+  /** For a base SHA from a CI or git: which commit it is. Absent for a flag or a variable, which do not say. */
+  readonly baseShaKind?: BaseShaKind;
 }
 
 /** A value and where it came from. Values stay strings until the request is built, as argv and env give them. */

@@ -66,7 +66,9 @@ describe("--dry-run", () => {
     expect(run.code).toBe(ExitCode.Ok);
     expect(run.requests).toEqual([]);
     expect(run.stdout).toMatch(/--pr-num +7 +from flag --pr-num\n/);
-    expect(run.stdout).toMatch(/--base-sha +9f8e7d6c\w+ +from DATAFOLD_BASE_SHA\n/);
+    expect(run.stdout).toMatch(
+      /--base-sha +9f8e7d6c\w+ +from DATAFOLD_BASE_SHA: as given by DATAFOLD_BASE_SHA \(/,
+    );
     expect(run.stdout).toMatch(/--host +http:\/\/127\.0\.0\.1:9 +from DATAFOLD_HOST\n/);
     expect(run.stdout).toMatch(/API key +\[REDACTED\] +from DATAFOLD_API_KEY\n/);
     expect(run.stdout).toContain("  POST http://127.0.0.1:9/api/v1/ci/12/trigger\n");

@@ -134,7 +134,7 @@ describe("--dry-run in a CI build", () => {
       /--pr-branch +feature\/x +from SYSTEM_PULLREQUEST_SOURCEBRANCH \(Azure Pipelines\)\n/,
     );
     expect(run.stdout).toMatch(
-      new RegExp(`--base-sha +${repo.base} +from git merge-base origin/main ${repo.head}\\n`),
+      new RegExp(`--base-sha +${repo.base} +from git merge-base origin/main ${repo.head}: the merge base\\n`),
     );
     expect(mock.requests).toEqual([]);
   });

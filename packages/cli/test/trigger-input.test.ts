@@ -238,7 +238,7 @@ describe("bad input: exit 2, the flag named, where the value came from, nothing 
       ...environments.buildkite.pr,
     });
     expect(run.stderr).toContain(
-      "--base-sha is missing (the SHA of the common base of the PR and its target branch): pass --base-sha or set DATAFOLD_BASE_SHA; Buildkite has no variable for it; git merge-base could not compute it: the working directory is not a git repository.",
+      "--base-sha is missing (the SHA of the PR's base: its target branch's tip or the merge base): pass --base-sha or set DATAFOLD_BASE_SHA; Buildkite has no variable for it; git merge-base could not compute it: the working directory is not a git repository.",
     );
   });
 });

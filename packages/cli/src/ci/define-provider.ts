@@ -1,7 +1,7 @@
 import type { PrField } from "../pr-fields.js";
 import type { SourcedValue } from "../value-source.js";
 import type { CiContext, CiProvider, CiReading, Env } from "./ci-provider.js";
-import type { FactSource, ProviderSpec, VariableTest } from "./provider-spec.js";
+import type { BaseShaSource, FactSource, ProviderSpec, VariableTest } from "./provider-spec.js";
 import { ciVariable, envValue } from "./read-variable.js";
 
 const FIELDS: readonly PrField[] = ["pr_number", "pr_branch", "base_branch", "pr_sha", "base_sha"];
@@ -47,6 +47,19 @@ async function read(spec: ProviderSpec, { env, readFile }: CiContext): Promise<C
 }
 
 function readSource(
+  spec: ProviderSpec,
+  source: FactSource | BaseShaSource,
+  env: Env,
+  json: unknown,
+): SourcedValue | undefined {
+  const found = readValue(spec, source, env, json);
+  // A base SHA's source says which commit it is, for --dry-run and --debug (issue 14).
+  return found && "baseShaKind" in source
+    ? { ...found, source: { ...found.source, baseShaKind: source.baseShaKind } }
+    : found;
+}
+
+function readValue(
   spec: ProviderSpec,
   source: FactSource,
   env: Env,

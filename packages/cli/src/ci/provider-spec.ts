@@ -1,3 +1,4 @@
+import type { BaseShaKind } from "../base-sha-kind.js";
 import type { PrField } from "../pr-fields.js";
 import type { CiProvider, Env } from "./ci-provider.js";
 
@@ -27,6 +28,17 @@ export type FactSource =
       readonly payload: string;
     };
 
+/** Where a base SHA is read, and which commit it is there: CI systems differ (issue 14). */
+export type BaseShaSource = FactSource & {
+  /** `base branch tip` (GitHub's `base.sha`) or `merge base` (GitLab's `CI_MERGE_REQUEST_DIFF_BASE_SHA`). */
+  readonly baseShaKind: BaseShaKind;
+};
+
+/** Where each fact is read, in order of preference; a base SHA's sources each say which commit it is. */
+export type Facts = {
+  readonly [F in PrField]: readonly (F extends "base_sha" ? BaseShaSource : FactSource)[];
+};
+
 /** A trap that leaves a fact unknown for a reason the user must hear: applies when the fact was not found. */
 export interface Trap {
   readonly field: PrField;
@@ -50,7 +62,7 @@ export interface ProviderSpec {
   /** The build is for a PR when any of these holds. */
   readonly pullRequestWhen: readonly VariableTest[];
   /** Where each fact is read, in order of preference; empty when the CI has no variable for it. */
-  readonly facts: Readonly<Record<PrField, readonly FactSource[]>>;
+  readonly facts: Facts;
   /** How messages name a fact's sources, where listing them all would mislead. */
   readonly labels?: Readonly<Partial<Record<PrField, string>>>;
   /** The variable naming a JSON event payload, for `payload` sources (GitHub's `GITHUB_EVENT_PATH`). */

@@ -8,7 +8,7 @@ const stripHeads = (ref: string) => ref.replace(/^refs\/heads\//, "");
 /**
  * Every CI system `datafold-ci` reads, as data, in the order they are tried; the first active one wins.
  * Adding a CI system is one entry. Each entry's comment names its traps: variables that look right and
- * are not.
+ * are not. A base SHA's source says which commit it is (issue 14); a CI without one gets git's merge base.
  */
 const PROVIDERS: readonly ProviderSpec[] = [
   // The PR facts are in the event payload. Never GITHUB_SHA: on pull_request events it is the test merge
@@ -25,7 +25,8 @@ const PROVIDERS: readonly ProviderSpec[] = [
       pr_branch: [{ payload: "pull_request.head.ref" }, v("GITHUB_HEAD_REF")],
       base_branch: [{ payload: "pull_request.base.ref" }, v("GITHUB_BASE_REF")],
       pr_sha: [{ payload: "pull_request.head.sha" }],
-      base_sha: [{ payload: "pull_request.base.sha" }],
+      // The base branch tip as of the event, not the merge base: kept, as Datafold's own docs send it.
+      base_sha: [{ payload: "pull_request.base.sha", baseShaKind: "base branch tip" }],
     },
     labels: { pr_number: "pull_request.number in $GITHUB_EVENT_PATH" },
   },
@@ -45,7 +46,7 @@ const PROVIDERS: readonly ProviderSpec[] = [
       pr_branch: [v("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME")],
       base_branch: [v("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")],
       pr_sha: [v("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"), v("CI_COMMIT_SHA")],
-      base_sha: [v("CI_MERGE_REQUEST_DIFF_BASE_SHA")],
+      base_sha: [{ variable: "CI_MERGE_REQUEST_DIFF_BASE_SHA", baseShaKind: "merge base" }],
     },
   },
   // BITBUCKET_PR_DESTINATION_COMMIT may be abbreviated: the resolver expands CI SHAs with git rev-parse.
@@ -60,7 +61,7 @@ const PROVIDERS: readonly ProviderSpec[] = [
       pr_branch: [v("BITBUCKET_BRANCH")],
       base_branch: [v("BITBUCKET_PR_DESTINATION_BRANCH")],
       pr_sha: [v("BITBUCKET_COMMIT")],
-      base_sha: [v("BITBUCKET_PR_DESTINATION_COMMIT")],
+      base_sha: [{ variable: "BITBUCKET_PR_DESTINATION_COMMIT", baseShaKind: "base branch tip" }],
     },
   },
   // For GitHub repos PULLREQUESTID is not the PR number (PULLREQUESTNUMBER is, and only GitHub repos set

@@ -28,7 +28,8 @@ export const command: CliCommand = {
   about: [
     "Takes the official CLI's flags (datafold ci trigger). Any value not given as a flag is read from its",
     "environment variable, then from the CI. A missing base SHA is computed with",
-    "git merge-base origin/<base branch> <PR head>. Flags always win.",
+    "git merge-base origin/<base branch> <PR head>. Flags always win. A CI's base SHA is sent as the CI",
+    "gives it: some give the base branch's tip, others the merge base; --dry-run and --debug say which.",
     "",
     "With --wait it then waits for the run it started and exits with its outcome (exit codes below).",
     '"done" means the run finished, not that it found no differences: Datafold reports those on the PR.',
