@@ -36,8 +36,14 @@ const fieldFlags = Object.entries(TRIGGER_FIELDS).map(([field, spec]): FlagSpec 
   type: "string",
   placeholder: spec.placeholder,
   env: spec.env,
-  // The config id is no CI fact: only the flag or its variable give it.
-  default: field === "ci_config_id" ? "none" : "detected from the CI",
+  // The config id is no CI fact: only the flag or its variable give it. A missing base SHA is computed
+  // (resolve-trigger-values.ts), so its help says so.
+  default:
+    field === "ci_config_id"
+      ? "none"
+      : field === "base_sha"
+        ? "detected from the CI, else git merge-base with the target branch"
+        : "detected from the CI",
   description: spec.label,
 }));
 
