@@ -20,7 +20,8 @@ export async function runCli(options: CliOptions): Promise<ExitCode> {
     commandLine = parseCommandLine(options.argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    return usageError(error.message, "datafold-ci --help", options);
+    const help = error.command === undefined ? "datafold-ci --help" : `datafold-ci ${error.command} --help`;
+    return usageError(error.message, help, options);
   }
   const out = createOutput({
     ...options,

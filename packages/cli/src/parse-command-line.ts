@@ -53,6 +53,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     allowPositionals: true,
     tokens: true,
   });
+  // Mistakes in a flag point to the help of the command they were typed for, when one is named.
+  // (The first command name among the words: an unknown flag's value can come before it.)
+  const command = tokens.find((token) => token.kind === "positional" && findCommand(token.value))?.value;
+  const mistake = (message: string) => new UsageError(message, command);
   const strings = new Map<string, FlagValue>();
   const booleans = new Set<string>();
   const positionals: string[] = [];
@@ -60,23 +64,23 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (token.kind === "positional") positionals.push(token.value);
     if (token.kind !== "option") continue;
     const flag = canonical.get(token.name);
-    if (!flag) throw new UsageError(`unknown flag ${token.rawName}${suggest(token.name)}`);
+    if (!flag) throw mistake(`unknown flag ${token.rawName}${suggest(token.name)}`);
     if (flag.type === "boolean") {
-      if (token.inlineValue) throw new UsageError(`${token.rawName} takes no value`);
+      if (token.inlineValue) throw mistake(`${token.rawName} takes no value`);
       booleans.add(flag.name);
       continue;
     }
     const { value } = token;
     if (value === undefined)
-      throw new UsageError(`${token.rawName} needs a value: ${token.rawName} ${flag.placeholder}`);
+      throw mistake(`${token.rawName} needs a value: ${token.rawName} ${flag.placeholder}`);
     if (!token.inlineValue && value.startsWith("--"))
-      throw new UsageError(
+      throw mistake(
         `${token.rawName} needs a value, but the next argument is the flag ${value.split("=")[0]} ` +
           `(write ${token.rawName}=<value> if the value really starts with "--")`,
       );
     const earlier = strings.get(flag.name);
     if (earlier && earlier.typed !== token.rawName && earlier.value !== value)
-      throw new UsageError(
+      throw mistake(
         `${earlier.typed} and ${token.rawName} are the same flag but were given different values`,
       );
     strings.set(flag.name, { value, typed: token.rawName });
@@ -97,7 +101,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     throw new UsageError(`missing command: one of ${names.join(", ")} (e.g. datafold-ci trigger)`);
   known(first);
   if (extra.length > 0)
-    throw new UsageError(`unexpected argument "${extra[0]}": ${first} takes flags only, e.g. --pr-num 7`);
+    throw mistake(`unexpected argument "${extra[0]}": ${first} takes flags only, e.g. --pr-num 7`);
   return { command: first, strings, booleans };
 }
 

@@ -50,8 +50,17 @@ describe("--help and --version", () => {
     expect(stdout).toBe(`${__PACKAGE_VERSION__}\n`);
   });
 
-  it("points to --help after a usage error, on stderr, with exit 2", async () => {
+  it("points to the command's --help after a usage error, on stderr, with exit 2", async () => {
     const run = await runInProcess(["trigger", "--bogus"], {});
+    expect(run).toMatchObject({ code: ExitCode.Usage, stdout: "" });
+    expect(run.stderr).toBe('error: unknown flag --bogus\nRun "datafold-ci trigger --help" for usage.\n');
+    const late = await runInProcess(["--wait-timout", "9", "wait"], {});
+    expect(late.stderr).toMatch(/^error: unknown flag --wait-timout \(did you mean --wait-timeout\?\)\n/);
+    expect(late.stderr).toContain('Run "datafold-ci wait --help" for usage.');
+  });
+
+  it("points to the overview's --help when no command is named", async () => {
+    const run = await runInProcess(["--bogus"], {});
     expect(run).toMatchObject({ code: ExitCode.Usage, stdout: "" });
     expect(run.stderr).toBe('error: unknown flag --bogus\nRun "datafold-ci --help" for usage.\n');
   });
