@@ -55,7 +55,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   });
   // Mistakes in a flag point to the help of the command they were typed for, when one is named.
   // (The first command name among the words: an unknown flag's value can come before it.)
-  const command = tokens.find((token) => token.kind === "positional" && findCommand(token.value))?.value;
+  const command = tokens.flatMap((token) =>
+    token.kind === "positional" && findCommand(token.value) ? [token.value] : [],
+  )[0];
   const mistake = (message: string) => new UsageError(message, command);
   const strings = new Map<string, FlagValue>();
   const booleans = new Set<string>();
