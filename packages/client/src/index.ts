@@ -30,6 +30,7 @@ export type { InputIssue } from "./input-issue.js";
 export type { CallOptions, DatafoldClientOptions, TriggerOptions } from "./options.js";
 export { API_KEY_VARIABLES, DEFAULT_BASE_URL, type ResolvedConfig } from "./resolve-config.js";
 export type { RetryEvent } from "./retry-event.js";
+export { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, TRIGGER_RETRYABLE_STATUSES } from "./retry-policy.js";
 export type { Runtime } from "./runtime.js";
 export type { StartedRunCheckEvent } from "./started-run-check.js";
 export {
