@@ -133,6 +133,7 @@ export function reportFailure(
     host: connection.host,
     ciConfigId,
     timeoutSeconds: connection.timeoutSeconds,
+    maxRetries: connection.client.config.maxRetries,
   });
   if (message === undefined) throw error;
   out.error(`${prefix}${message}`);

@@ -9,8 +9,10 @@ import {
   isDatafoldServerError,
   isDatafoldTimeoutError,
   isDatafoldValidationError,
+  MAX_RETRY_AFTER_MS,
   type RetryEvent,
 } from "@datafold-ci/client";
+import { MAX_RETRIES } from "./flags.js";
 import { describeSource, type SourcedValue } from "./value-source.js";
 
 /** What a failure message refers to. */
@@ -20,6 +22,8 @@ export interface FailureContext {
   readonly host: SourcedValue;
   readonly ciConfigId: SourcedValue;
   readonly timeoutSeconds: number;
+  /** `--retries`: the client's `maxRetries`. */
+  readonly maxRetries: number;
 }
 
 /**
@@ -58,8 +62,14 @@ export function explainFailure(error: unknown, context: FailureContext): string 
       `Datafold rejected the request (${error.status}): ${error.errors.map((e) => `${e.loc.join(".")}: ${e.msg}`).join("; ")}. ` +
       "datafold-ci checks every value before sending, so Datafold's API may have changed: run with --dry-run and report it."
     );
-  if (isDatafoldRateLimitError(error))
-    return `${answered}: Datafold is rate limiting these calls. Wait a few minutes and run again, or raise --retries.`;
+  if (isDatafoldRateLimitError(error)) {
+    const limited = `${answered}: Datafold is rate limiting these calls`;
+    // The client ends the call at once on a wait longer than it makes: more retries would not help (issue 14).
+    if (error.retryAfterMs !== undefined && error.retryAfterMs > MAX_RETRY_AFTER_MS)
+      return `${limited} and asked to wait ${formatDelay(error.retryAfterMs)}, longer than datafold-ci waits (${formatDelay(MAX_RETRY_AFTER_MS)}). Wait that long, then run again.`;
+    const moreRetriesPossible = error.attempts === context.maxRetries + 1 && context.maxRetries < MAX_RETRIES;
+    return `${limited}. Wait a few minutes and run again${moreRetriesPossible ? `, or raise --retries (now ${context.maxRetries})` : ""}.`;
+  }
   if (isDatafoldServerError(error))
     return `${answered}: a server error at Datafold (or a gateway in front of it). Run again later; if it persists, contact Datafold support.`;
   return `${answered}. Check ${hostFlag(context)} and ${configId}.`;
@@ -78,8 +88,11 @@ export function describeRetry(event: RetryEvent, timeoutSeconds: number): string
   return `${why}, retrying in ${formatDelay(event.delayMs)} (attempt ${event.attempt} of ${event.maxAttempts})`;
 }
 
+/** `250 ms`, `1.5 s`, `60 s`, `5 min`, `3 h`: a retry's wait, or the one a `Retry-After` asked for. */
 function formatDelay(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  return ms < 7_200_000 ? `${Math.ceil(ms / 60_000)} min` : `${Number((ms / 3_600_000).toFixed(1))} h`;
 }
 
 function hostFlag(context: FailureContext): string {

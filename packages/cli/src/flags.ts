@@ -82,7 +82,9 @@ export const FLAGS: readonly FlagSpec[] = [
     type: "string",
     placeholder: "<n>",
     default: String(DEFAULT_RETRIES),
-    description: `retries after a connection error, a timeout, 429 or 5xx, 0 to ${MAX_RETRIES}; 0 turns them off`,
+    // What is retried comes from the client's policy, in each command's `flagNotes` (issue 14): loading
+    // the client here would make every `--help` pay for it.
+    description: `0 to ${MAX_RETRIES} retries of a failed call, 0 turns them off`,
   },
   {
     name: "require-run",

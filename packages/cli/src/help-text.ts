@@ -39,7 +39,7 @@ Usage: datafold-ci ${command.usage}
 ${command.about.join("\n")}
 
 Flags:
-${flagLines(flags).join("\n")}
+${flagLines(flags, command.flagNotes).join("\n")}
 
 Progress, warnings and errors go to stderr; NO_COLOR turns colour off.
 
@@ -51,8 +51,10 @@ ${command.examples.map((line) => `  ${line}`).join("\n")}
 `;
 }
 
-function flagLines(flags: readonly FlagSpec[]): string[] {
+function flagLines(flags: readonly FlagSpec[], notes: CliCommand["flagNotes"] = {}): string[] {
   const rows = flags.map((flag) => {
+    const note = notes[flag.name];
+    const description = note ? `${flag.description}; ${note}` : flag.description;
     const names = [
       flag.short && `-${flag.short}`,
       `--${flag.name}`,
@@ -66,7 +68,7 @@ function flagLines(flags: readonly FlagSpec[]): string[] {
     const facts = [flag.env && `env ${flag.env}`, byDefault && `default: ${byDefault}`].filter(Boolean);
     return {
       left: flag.placeholder ? `${names} ${flag.placeholder}` : names,
-      lines: facts.length > 0 ? [flag.description, facts.join("; ")] : [flag.description],
+      lines: facts.length > 0 ? [description, facts.join("; ")] : [description],
     };
   });
   const width = Math.max(...rows.map((row) => row.left.length)) + 2;

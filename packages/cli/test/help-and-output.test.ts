@@ -1,4 +1,5 @@
-import { DEFAULT_BASE_URL } from "@datafold-ci/client";
+import { readFile } from "node:fs/promises";
+import { DEFAULT_BASE_URL, RETRYABLE_STATUSES, TRIGGER_RETRYABLE_STATUSES } from "@datafold-ci/client";
 import { describe, expect, it } from "vitest";
 import { COMMAND_TABLE } from "../src/command-table.js";
 import { EXIT_CODE_MEANINGS, ExitCode } from "../src/exit-codes.js";
@@ -39,6 +40,34 @@ describe("--help and --version", () => {
     for (const exitCode of Object.values(ExitCode))
       expect(stdout).toMatch(new RegExp(`^ +${exitCode}  \\S`, "m"));
     expect(stdout).toContain('"done" means the run finished, not that it found no differences');
+  });
+
+  it("says in each command's --help which statuses --retries retries, as the client's policy has them (issue 14)", async () => {
+    const statuses = (text: string) => (text.match(/\b[1-5]\d\d\b/g) ?? []).map(Number);
+    const onlyWhenListing = RETRYABLE_STATUSES.filter((code) => !TRIGGER_RETRYABLE_STATUSES.includes(code));
+    for (const entry of COMMAND_TABLE) {
+      const page = await runInProcess([entry.name, "--help"], {});
+      const line = page.stdout.split("\n").find((row) => /^ +--retries /.test(row));
+      expect(line, entry.name).toBeDefined();
+      const text = line ?? "";
+      expect(text).toContain("408");
+      expect(text).not.toMatch(/501|505|5xx/);
+      if (entry.name === "trigger") {
+        // The trigger itself never retries 409; the runs it lists (the run check, --wait) do.
+        const [own, listing = ""] = text.split("(");
+        expect(statuses(own ?? "")).toEqual(TRIGGER_RETRYABLE_STATUSES);
+        expect(listing).toMatch(/^listing runs/);
+        expect(statuses(listing)).toEqual(onlyWhenListing);
+      } else expect(statuses(text)).toEqual(RETRYABLE_STATUSES);
+    }
+  });
+
+  it("names in the README's flag table the statuses --retries retries", async () => {
+    const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
+    const row = readme.split("\n").find((line) => line.startsWith("| `--retries"));
+    const listed = [...new Set((row?.match(/\b[1-5]\d\d\b/g) ?? []).map(Number))].sort((a, b) => a - b);
+    expect(listed).toEqual(RETRYABLE_STATUSES);
+    expect(row).toMatch(/409[^|]*not[^|]*trigger|trigger[^|]*not[^|]*409/);
   });
 
   it("documents the client's own default host", () => {

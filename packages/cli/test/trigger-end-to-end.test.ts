@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { MAX_RETRY_AFTER_MS } from "@datafold-ci/client";
 import { type MockDatafold, startMockDatafold } from "@datafold-ci/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ExitCode } from "../src/exit-codes.js";
@@ -163,8 +164,33 @@ describe("failures: exit 1, what Datafold said, what to check, no stack trace", 
     const run = await trigger("--retries", "1");
     expect(run.code).toBe(ExitCode.RequestFailed);
     expect(run.stderr).toMatch(
-      /error: Datafold answered 429: "slow down" \(2 attempts\): Datafold is rate limiting these calls\./,
+      /error: Datafold answered 429: "slow down" \(2 attempts\): Datafold is rate limiting these calls\. .*raise --retries \(now 1\)/,
     );
+  });
+
+  it("rate limiting that lasts at the most retries: no advice to raise them", async () => {
+    const limited = { kind: "respond", status: 429, headers: { "retry-after": "0" } } as const;
+    mock.enqueue(...Array.from({ length: 11 }, () => limited));
+    const run = await trigger("--retries", "10");
+    expect(run.code).toBe(ExitCode.RequestFailed);
+    expect(run.stderr).toMatch(/error: Datafold answered 429 \(11 attempts\): Datafold is rate limiting/);
+    expect(run.stderr).not.toContain("--retries");
+  });
+
+  it("rate limiting with a Retry-After longer than datafold-ci waits: names the wait, no advice to retry more", async () => {
+    mock.enqueue({
+      kind: "respond",
+      status: 429,
+      headers: { "retry-after": "3600" },
+      body: { detail: "slow down" },
+    });
+    const run = await trigger();
+    expect(run.code).toBe(ExitCode.RequestFailed);
+    expect(triggers()).toHaveLength(1);
+    expect(run.stderr).toBe(
+      `error: Datafold answered 429: "slow down": Datafold is rate limiting these calls and asked to wait 60 min, longer than datafold-ci waits (${MAX_RETRY_AFTER_MS / 1000} s). Wait that long, then run again.\n`,
+    );
+    expect(run.stderr).not.toContain("--retries");
   });
 
   it("server errors on every attempt", async () => {

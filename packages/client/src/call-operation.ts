@@ -34,7 +34,7 @@ export interface CallContext {
  * before retrying a failure that may have taken effect. `undefined`: retry as any operation does.
  */
 export interface RetryGuard {
-  readonly retryableStatuses?: ReadonlySet<number>;
+  readonly retryableStatuses?: readonly number[];
   prepare(
     args: readonly unknown[],
     options: CallOptions,

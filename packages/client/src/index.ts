@@ -31,6 +31,7 @@ export type { CallOptions, DatafoldClientOptions, TriggerOptions } from "./optio
 export { API_KEY_VARIABLES } from "@datafold-ci/spec";
 export { DEFAULT_BASE_URL, type ResolvedConfig } from "./resolve-config.js";
 export type { RetryEvent } from "./retry-event.js";
+export { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, TRIGGER_RETRYABLE_STATUSES } from "./retry-policy.js";
 export type { Runtime } from "./runtime.js";
 export type { StartedRunCheckEvent } from "./started-run-check.js";
 export {

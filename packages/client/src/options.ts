@@ -28,8 +28,9 @@ export interface DatafoldClientOptions {
    */
   timeoutMs?: number;
   /**
-   * Retries after a connection error, a timeout or a 408, 409, 429, 500, 502, 503 or 504 answer,
-   * so at most `maxRetries + 1` attempts. `0` turns retries off.
+   * Retries after a connection error, a timeout or an answer with a status in
+   * {@link RETRYABLE_STATUSES} ({@link TRIGGER_RETRYABLE_STATUSES} for `triggerPrRun`), so at most
+   * `maxRetries + 1` attempts. `0` turns retries off.
    * @default 2
    */
   maxRetries?: number;

@@ -25,7 +25,7 @@ export interface ResilientFetchSettings {
   /** Told each attempt's number, and the request it sends, as it starts. */
   readonly onAttempt?: (attempt: number, request: SentRequest) => void;
   /** Statuses worth another attempt. @default RETRYABLE_STATUSES */
-  readonly retryableStatuses?: ReadonlySet<number>;
+  readonly retryableStatuses?: readonly number[];
   /**
    * Asked before retrying a failure that may have taken effect (`isAmbiguousFailure`): an answer to
    * return instead (what the failed attempt did), `"retry"`, or `"stop"` to end with the failure.

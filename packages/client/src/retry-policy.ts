@@ -1,7 +1,20 @@
 import { retryAfterMs } from "./retry-after.js";
 
-/** Statuses worth another attempt, as the Stainless SDKs retry them (409: lock contention). */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 409, 429, 500, 502, 503, 504]);
+/**
+ * The statuses after which a call is retried, ascending: as the Stainless SDKs retry them (409: lock
+ * contention). `triggerPrRun` retries {@link TRIGGER_RETRYABLE_STATUSES}. Exported so tools can say
+ * what they retry without restating it (issue 14).
+ *
+ * @example
+ * RETRYABLE_STATUSES.join(", "); // "408, 409, 429, 500, 502, 503, 504"
+ */
+export const RETRYABLE_STATUSES: readonly number[] = [408, 409, 429, 500, 502, 503, 504];
+
+/**
+ * The statuses after which `triggerPrRun` is retried: {@link RETRYABLE_STATUSES} but 409, which means
+ * a conflicting request is in progress; triggering again then could start a second run (issue 11).
+ */
+export const TRIGGER_RETRYABLE_STATUSES: readonly number[] = RETRYABLE_STATUSES.filter((s) => s !== 409);
 
 /**
  * Answers after which a request may or may not have taken effect: the server, or a gateway in front
@@ -45,7 +58,10 @@ function failedToConnect(error: unknown, depth = 0): boolean {
   return failedToConnect((error as { cause?: unknown }).cause, depth + 1);
 }
 
-/** The longest `Retry-After` the client waits out; a longer one ends the call with the answer. */
+/**
+ * The longest `Retry-After` (or `retry-after-ms`) the client waits out, in milliseconds: a longer one
+ * ends the call at once with the answer, e.g. a `DatafoldRateLimitError` whose `retryAfterMs` exceeds it.
+ */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
@@ -57,9 +73,9 @@ export function retryDelayForResponse(
   retriesSoFar: number,
   random: () => number,
   now: number,
-  retryable: ReadonlySet<number> = RETRYABLE_STATUSES,
+  retryable: readonly number[] = RETRYABLE_STATUSES,
 ): number | undefined {
-  if (!retryable.has(response.status)) return undefined;
+  if (!retryable.includes(response.status)) return undefined;
   const asked = retryAfterMs(response.headers, now);
   if (asked === undefined) return backoffDelayMs(retriesSoFar, random);
   return asked <= MAX_RETRY_AFTER_MS ? asked : undefined;

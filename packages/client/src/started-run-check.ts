@@ -2,7 +2,7 @@ import type { APIPrDetails, ApiCiRun } from "@datafold-ci/types";
 import type { RetryGuard } from "./call-operation.js";
 import { isDatafoldApiError } from "./errors/type-guards.js";
 import type { CallOptions, TriggerOptions } from "./options.js";
-import { RETRYABLE_STATUSES } from "./retry-policy.js";
+import { TRIGGER_RETRYABLE_STATUSES } from "./retry-policy.js";
 
 /**
  * What the trigger's look before a retry found, for progress and debug output.
@@ -32,8 +32,6 @@ type ListCiRuns = (
 
 // A PR head with more runs than this is not a case worth a second page: any new run is listed first.
 const PAGE = 100;
-// 409 means a conflicting request is in progress: retrying a trigger then could start a second run.
-const TRIGGER_RETRYABLE_STATUSES = new Set([...RETRYABLE_STATUSES].filter((status) => status !== 409));
 
 /**
  * The trigger's retries never start a second run (issue 11). Before the first attempt it lists the

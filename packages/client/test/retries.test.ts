@@ -6,7 +6,9 @@ import {
   DatafoldRateLimitError,
   DatafoldServerError,
   DatafoldTimeoutError,
+  RETRYABLE_STATUSES,
   type RetryEvent,
+  TRIGGER_RETRYABLE_STATUSES,
 } from "../src/index.js";
 import { defaultRuntime } from "../src/runtime.js";
 import { details, testClient } from "./helpers/client.js";
@@ -45,6 +47,24 @@ describe("which failures are retried", () => {
     const error = await rejectionOf(testClient({ fetch: triggered }).triggerPrRun(7, details, blind));
     expect(error).toMatchObject({ status: 409, attempts: 1 });
     expect(triggered.seen).toHaveLength(1);
+  });
+
+  it("retries exactly the statuses it exports, which tools print as its policy (issue 14)", async () => {
+    const retried = async (call: (client: ReturnType<typeof testClient>) => Promise<unknown>) => {
+      const statuses: number[] = [];
+      for (let code = 400; code <= 599; code++) {
+        const fetch = scriptedFetch(status(code), json(200, []));
+        await call(testClient({ fetch, maxRetries: 1 })).catch(() => {});
+        if (fetch.seen.length > 1) statuses.push(code);
+      }
+      return statuses;
+    };
+    expect(await retried((client) => client.listCiRuns(7))).toEqual(RETRYABLE_STATUSES);
+    expect(await retried((client) => client.triggerPrRun(7, details, blind))).toEqual(
+      TRIGGER_RETRYABLE_STATUSES,
+    );
+    expect(RETRYABLE_STATUSES).toContain(408);
+    expect(TRIGGER_RETRYABLE_STATUSES).not.toContain(409);
   });
 
   it("does not retry a 4xx even when it carries Retry-After", async () => {

@@ -14,6 +14,11 @@ export interface CliCommand {
   readonly about: readonly string[];
   /** The flags it takes, by canonical name (`help`, `quiet`, `debug` are always accepted). */
   readonly flags: readonly string[];
+  /**
+   * What a flag means for this command in particular, appended to its description in `--help`, by
+   * canonical name: what `--retries` retries depends on the calls a command makes (issue 14).
+   */
+  readonly flagNotes?: Readonly<Record<string, string>>;
   /** Example lines for `--help`. */
   readonly examples: readonly string[];
   /** Runs the command: failures are reported through `out` and the exit code, never thrown (a throw is a bug: exit 70). */

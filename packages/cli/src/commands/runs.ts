@@ -1,6 +1,7 @@
 import type { ApiCiRun } from "@datafold-ci/client";
 import type { CliOptions } from "../cli-options.js";
 import { reportFailure } from "../connect.js";
+import { describeRetried } from "../describe-retried.js";
 import { ExitCode } from "../exit-codes.js";
 import { DEFAULT_RUNS_LIMIT } from "../flags.js";
 import type { Output } from "../output.js";
@@ -18,6 +19,7 @@ export const command: CliCommand = {
     "With --json, stdout holds the array Datafold answered.",
   ],
   flags: ["ci-config-id", "pr-sha", "pr-num", "limit", ...CONNECTION_FLAGS, "json"],
+  flagNotes: { retries: describeRetried({ triggers: false }) },
   examples: [
     "datafold-ci runs --ci-config-id 123              # in a PR build: this PR's runs",
     "datafold-ci runs --ci-config-id 123 --pr-num 7 --limit 5 --json",

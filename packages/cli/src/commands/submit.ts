@@ -2,6 +2,7 @@ import { readFile as readFileFromDisk } from "node:fs/promises";
 import { type CiDiff, isDatafoldInputError, type SubmitCiJob } from "@datafold-ci/client";
 import type { CliOptions } from "../cli-options.js";
 import { connect, refuse, reportFailure } from "../connect.js";
+import { describeRetried } from "../describe-retried.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Output } from "../output.js";
 import type { CommandLine } from "../parse-command-line.js";
@@ -23,6 +24,7 @@ export const command: CliCommand = {
     "exit 0 (3 with --require-run). --pr-num is detected from the CI when not given.",
   ],
   flags: ["ci-config-id", "pr-num", "diffs", ...CONNECTION_FLAGS, "require-run", "json"],
+  flagNotes: { retries: describeRetried({ triggers: false }) },
   examples: [
     "datafold-ci submit --ci-config-id 123 --pr-num 7 --diffs diffs.json",
     `echo '[{"prod":"db.sch.orders","pr":"db.pr_7.orders","pk":["id"]}]' | datafold-ci submit --ci-config-id 123 --pr-num 7`,

@@ -7,6 +7,7 @@ import {
 } from "@datafold-ci/client";
 import type { CliOptions } from "../cli-options.js";
 import { connect, refuse, reportFailure } from "../connect.js";
+import { describeRetried } from "../describe-retried.js";
 import { describeValues, formatValueReport, type ValueReport } from "../describe-values.js";
 import { explainInputProblems, toRequestInput } from "../explain-input-problems.js";
 import { ExitCode } from "../exit-codes.js";
@@ -46,6 +47,7 @@ export const command: CliCommand = {
     "json",
     "dry-run",
   ],
+  flagNotes: { retries: describeRetried({ triggers: true }) },
   examples: [
     "datafold-ci trigger --ci-config-id 123            # in a PR build: the rest is detected",
     "datafold-ci trigger --ci-config-id 123 --wait     # and fail the job if the run fails",

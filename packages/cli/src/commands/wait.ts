@@ -1,5 +1,6 @@
 import type { CliOptions } from "../cli-options.js";
 import { reportFailure } from "../connect.js";
+import { describeRetried } from "../describe-retried.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Output } from "../output.js";
 import type { CommandLine } from "../parse-command-line.js";
@@ -28,6 +29,7 @@ export const command: CliCommand = {
     "poll-interval",
     "json",
   ],
+  flagNotes: { retries: describeRetried({ triggers: false }) },
   examples: [
     "datafold-ci wait --ci-config-id 123 --ci-run-id 4567   # the run an earlier job started",
     "datafold-ci wait --ci-config-id 123                    # the PR's newest run, PR detected from the CI",
