@@ -246,13 +246,13 @@ export function createCiRuns(api: ApiDescription, options: CiRunOptions, caller:
     );
     // Filtered on the stored fields before a listed copy is built: a soak's list calls stay cheap with
     // ten thousand runs stored (issue 14's soak timed out on the kit's own latency).
-    const valueOf = (run: Run, name: string) =>
+    const fieldOf = (run: Run, name: string) =>
       name === STATUS_FIELD ? statusOf(run, now) : run.fields[name];
     const matching = runs
       .filter(
         (run) =>
           run.ciConfigId === ciConfigId &&
-          filters.every(([name, value]) => sameText(valueOf(run, name), value)),
+          filters.every(([name, value]) => sameText(fieldOf(run, name), value)),
       )
       .map((run) => listed(run, now))
       .reverse();
