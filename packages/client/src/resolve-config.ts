@@ -1,4 +1,4 @@
-import { API_KEY_VARIABLES, AUTHORIZATION_KEY_PREFIX, datafoldApi } from "@datafold-ci/spec";
+import { AUTHORIZATION_KEY_PREFIX, datafoldApi, API_KEY_VARIABLES as KEY_VARIABLES } from "@datafold-ci/spec";
 import { defaultEnv, type Env, firstSetEnv, readEnv } from "./env.js";
 import { DatafoldInputError } from "./errors/datafold-input-error.js";
 import type { InputIssue } from "./input-issue.js";
@@ -113,6 +113,13 @@ export function checkAttemptOptions(options: { timeoutMs?: unknown; maxRetries?:
     });
   return issues;
 }
+
+/**
+ * The environment variables the API key is read from, in order: `DATAFOLD_API_KEY`, then the legacy
+ * `DATAFOLD_APIKEY`. Decided in the private spec package, which the testing kit shares; declared here
+ * so the published declarations do not name that unpublished package.
+ */
+export const API_KEY_VARIABLES: readonly string[] = KEY_VARIABLES;
 
 // A key given with its prefix (`Key abc…`, as pasted from a curl example) is not prefixed twice.
 const KEY_PREFIX = new RegExp(`^${AUTHORIZATION_KEY_PREFIX.trim()}\\s+`);
