@@ -40,7 +40,7 @@ export function emitOperations(spec: SpecDocument, full: ApiDescription): string
     `import type { ApiDescription } from "../api-description.js";`,
     "",
     `/** Runtime description of ${spec.relativePath} ("${description.title}" ${description.version}). */`,
-    `export const ${exportName}: ApiDescription = ${JSON.stringify(description)};`,
+    `export const ${exportName}: ApiDescription = ${JSON.stringify(description, null, 2)};`,
     "",
   ].join("\n");
 }

@@ -5,157 +5,369 @@ import type { ApiDescription } from "../api-description.js";
 
 /** Runtime description of spec/datafold-api.yaml ("Datafold API" latest). */
 export const datafoldApi: ApiDescription = {
-  source: "spec/datafold-api.yaml",
-  title: "Datafold API",
-  version: "latest",
-  servers: [{ url: "https://app.datafold.com" }],
-  securitySchemes: { ApiKeyAuth: { type: "apiKey", in: "header", name: "Authorization" } },
-  operations: [
+  "source": "spec/datafold-api.yaml",
+  "title": "Datafold API",
+  "version": "latest",
+  "servers": [
     {
-      operationId: "get_ci_api_v1_ci__ci_config_id__runs_get",
-      method: "GET",
-      path: "/api/v1/ci/{ci_config_id}/runs",
-      parameters: [
-        {
-          name: "ci_config_id",
-          in: "path",
-          required: true,
-          schema: { type: "integer", title: "CI config id" },
-        },
-        {
-          name: "pr_sha",
-          in: "query",
-          required: false,
-          schema: { anyOf: [{ type: "string" }, { type: "null" }] },
-        },
-        {
-          name: "pr_num",
-          in: "query",
-          required: false,
-          schema: { anyOf: [{ type: "string" }, { type: "null" }] },
-        },
-        { name: "limit", in: "query", required: false, schema: { default: 100, type: "integer" } },
-        { name: "offset", in: "query", required: false, schema: { default: 0, type: "integer" } },
-      ],
-      security: [{ ApiKeyAuth: [] }],
-      clientMethod: {
-        name: "listCiRuns",
-        arguments: [
-          { name: "ciConfigId", in: "path", parameter: "ci_config_id" },
-          { name: "query", in: "query" },
-        ],
-      },
-      responses: { "200": { schema: { items: { $ref: "#/components/schemas/ApiCiRun" }, type: "array" } } },
-    },
-    {
-      operationId: "trigger_ci_api_v1_ci__ci_config_id__trigger_post",
-      method: "POST",
-      path: "/api/v1/ci/{ci_config_id}/trigger",
-      parameters: [
-        {
-          name: "ci_config_id",
-          in: "path",
-          required: true,
-          schema: { type: "integer", title: "CI config id" },
-        },
-      ],
-      requestBody: {
-        required: true,
-        contentType: "application/json",
-        schema: { $ref: "#/components/schemas/APIPrDetails" },
-      },
-      security: [{ ApiKeyAuth: [] }],
-      clientMethod: {
-        name: "triggerPrRun",
-        arguments: [
-          { name: "ciConfigId", in: "path", parameter: "ci_config_id" },
-          { name: "details", in: "body" },
-        ],
-      },
-      responses: { "200": { schema: { $ref: "#/components/schemas/SubmitCiJob" } } },
-    },
-    {
-      operationId: "upload_changes_api_v1_ci__ci_config_id___pr_num__post",
-      method: "POST",
-      path: "/api/v1/ci/{ci_config_id}/{pr_num}",
-      parameters: [
-        {
-          name: "ci_config_id",
-          in: "path",
-          required: true,
-          schema: { type: "integer", title: "CI config id" },
-        },
-        {
-          name: "pr_num",
-          in: "path",
-          required: true,
-          schema: { type: "integer", title: "Pull request/Merge request number" },
-        },
-      ],
-      requestBody: {
-        required: true,
-        contentType: "application/json",
-        schema: { items: { $ref: "#/components/schemas/CiDiff" }, type: "array" },
-      },
-      security: [{ ApiKeyAuth: [] }],
-      clientMethod: {
-        name: "uploadPrChanges",
-        arguments: [
-          { name: "ciConfigId", in: "path", parameter: "ci_config_id" },
-          { name: "prNum", in: "path", parameter: "pr_num" },
-          { name: "diffs", in: "body" },
-        ],
-      },
-      responses: { "200": { schema: { $ref: "#/components/schemas/SubmitCiJob" } } },
-    },
+      "url": "https://app.datafold.com"
+    }
   ],
-  schemas: {
-    APIPrDetails: {
-      properties: {
-        base_branch: { type: "string" },
-        base_sha: { type: "string" },
-        pr_branch: { type: "string" },
-        pr_number: { type: "integer" },
-        pr_sha: { type: "string" },
-      },
-      required: ["pr_number", "pr_branch", "base_branch", "pr_sha", "base_sha"],
-      title: "APIPrDetails",
-      type: "object",
-    },
-    ApiCiRun: {
-      properties: {
-        base_branch: { type: "string" },
-        base_sha: { type: "string" },
-        id: { type: "integer" },
-        pr_branch: { type: "string" },
-        pr_num: { type: "string" },
-        pr_sha: { type: "string" },
-        source: { type: "string" },
-        status: { type: "string" },
-      },
-      required: ["id", "base_branch", "base_sha", "pr_branch", "pr_sha", "pr_num", "status", "source"],
-      title: "ApiCiRun",
-      type: "object",
-    },
-    CiDiff: {
-      properties: {
-        exclude_columns: { default: [], items: { type: "string" }, type: "array" },
-        include_columns: { default: [], items: { type: "string" }, type: "array" },
-        pk: { anyOf: [{ items: { type: "string" }, type: "array", uniqueItems: true }, { type: "null" }] },
-        pr: { type: "string" },
-        prod: { type: "string" },
-      },
-      required: ["prod", "pr"],
-      title: "CiDiff",
-      type: "object",
-    },
-    SubmitCiJob: {
-      properties: {
-        ci_run_id: { anyOf: [{ type: "integer" }, { type: "null" }] },
-        run_id: { anyOf: [{ type: "integer" }, { type: "null" }] },
-      },
-      title: "SubmitCiJob",
-      type: "object",
-    },
+  "securitySchemes": {
+    "ApiKeyAuth": {
+      "type": "apiKey",
+      "in": "header",
+      "name": "Authorization"
+    }
   },
+  "operations": [
+    {
+      "operationId": "get_ci_api_v1_ci__ci_config_id__runs_get",
+      "method": "GET",
+      "path": "/api/v1/ci/{ci_config_id}/runs",
+      "parameters": [
+        {
+          "name": "ci_config_id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "integer",
+            "title": "CI config id"
+          }
+        },
+        {
+          "name": "pr_sha",
+          "in": "query",
+          "required": false,
+          "schema": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        {
+          "name": "pr_num",
+          "in": "query",
+          "required": false,
+          "schema": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        {
+          "name": "limit",
+          "in": "query",
+          "required": false,
+          "schema": {
+            "default": 100,
+            "type": "integer"
+          }
+        },
+        {
+          "name": "offset",
+          "in": "query",
+          "required": false,
+          "schema": {
+            "default": 0,
+            "type": "integer"
+          }
+        }
+      ],
+      "security": [
+        {
+          "ApiKeyAuth": []
+        }
+      ],
+      "clientMethod": {
+        "name": "listCiRuns",
+        "arguments": [
+          {
+            "name": "ciConfigId",
+            "in": "path",
+            "parameter": "ci_config_id"
+          },
+          {
+            "name": "query",
+            "in": "query"
+          }
+        ]
+      },
+      "responses": {
+        "200": {
+          "schema": {
+            "items": {
+              "$ref": "#/components/schemas/ApiCiRun"
+            },
+            "type": "array"
+          }
+        }
+      }
+    },
+    {
+      "operationId": "trigger_ci_api_v1_ci__ci_config_id__trigger_post",
+      "method": "POST",
+      "path": "/api/v1/ci/{ci_config_id}/trigger",
+      "parameters": [
+        {
+          "name": "ci_config_id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "integer",
+            "title": "CI config id"
+          }
+        }
+      ],
+      "requestBody": {
+        "required": true,
+        "contentType": "application/json",
+        "schema": {
+          "$ref": "#/components/schemas/APIPrDetails"
+        }
+      },
+      "security": [
+        {
+          "ApiKeyAuth": []
+        }
+      ],
+      "clientMethod": {
+        "name": "triggerPrRun",
+        "arguments": [
+          {
+            "name": "ciConfigId",
+            "in": "path",
+            "parameter": "ci_config_id"
+          },
+          {
+            "name": "details",
+            "in": "body"
+          }
+        ]
+      },
+      "responses": {
+        "200": {
+          "schema": {
+            "$ref": "#/components/schemas/SubmitCiJob"
+          }
+        }
+      }
+    },
+    {
+      "operationId": "upload_changes_api_v1_ci__ci_config_id___pr_num__post",
+      "method": "POST",
+      "path": "/api/v1/ci/{ci_config_id}/{pr_num}",
+      "parameters": [
+        {
+          "name": "ci_config_id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "integer",
+            "title": "CI config id"
+          }
+        },
+        {
+          "name": "pr_num",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "integer",
+            "title": "Pull request/Merge request number"
+          }
+        }
+      ],
+      "requestBody": {
+        "required": true,
+        "contentType": "application/json",
+        "schema": {
+          "items": {
+            "$ref": "#/components/schemas/CiDiff"
+          },
+          "type": "array"
+        }
+      },
+      "security": [
+        {
+          "ApiKeyAuth": []
+        }
+      ],
+      "clientMethod": {
+        "name": "uploadPrChanges",
+        "arguments": [
+          {
+            "name": "ciConfigId",
+            "in": "path",
+            "parameter": "ci_config_id"
+          },
+          {
+            "name": "prNum",
+            "in": "path",
+            "parameter": "pr_num"
+          },
+          {
+            "name": "diffs",
+            "in": "body"
+          }
+        ]
+      },
+      "responses": {
+        "200": {
+          "schema": {
+            "$ref": "#/components/schemas/SubmitCiJob"
+          }
+        }
+      }
+    }
+  ],
+  "schemas": {
+    "APIPrDetails": {
+      "properties": {
+        "base_branch": {
+          "type": "string"
+        },
+        "base_sha": {
+          "type": "string"
+        },
+        "pr_branch": {
+          "type": "string"
+        },
+        "pr_number": {
+          "type": "integer"
+        },
+        "pr_sha": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "pr_number",
+        "pr_branch",
+        "base_branch",
+        "pr_sha",
+        "base_sha"
+      ],
+      "title": "APIPrDetails",
+      "type": "object"
+    },
+    "ApiCiRun": {
+      "properties": {
+        "base_branch": {
+          "type": "string"
+        },
+        "base_sha": {
+          "type": "string"
+        },
+        "id": {
+          "type": "integer"
+        },
+        "pr_branch": {
+          "type": "string"
+        },
+        "pr_num": {
+          "type": "string"
+        },
+        "pr_sha": {
+          "type": "string"
+        },
+        "source": {
+          "type": "string"
+        },
+        "status": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "id",
+        "base_branch",
+        "base_sha",
+        "pr_branch",
+        "pr_sha",
+        "pr_num",
+        "status",
+        "source"
+      ],
+      "title": "ApiCiRun",
+      "type": "object"
+    },
+    "CiDiff": {
+      "properties": {
+        "exclude_columns": {
+          "default": [],
+          "items": {
+            "type": "string"
+          },
+          "type": "array"
+        },
+        "include_columns": {
+          "default": [],
+          "items": {
+            "type": "string"
+          },
+          "type": "array"
+        },
+        "pk": {
+          "anyOf": [
+            {
+              "items": {
+                "type": "string"
+              },
+              "type": "array",
+              "uniqueItems": true
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "pr": {
+          "type": "string"
+        },
+        "prod": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "prod",
+        "pr"
+      ],
+      "title": "CiDiff",
+      "type": "object"
+    },
+    "SubmitCiJob": {
+      "properties": {
+        "ci_run_id": {
+          "anyOf": [
+            {
+              "type": "integer"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "run_id": {
+          "anyOf": [
+            {
+              "type": "integer"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "title": "SubmitCiJob",
+      "type": "object"
+    }
+  }
 };

@@ -2,255 +2,255 @@
 // Source: spec/datafold-api.yaml (sha256 e782a77978a2e0226fa68e8fbb09263f5afca9197a57ee79172a6fb92901f050)
 
 export interface paths {
-  "/api/v1/ci/{ci_config_id}/runs": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/ci/{ci_config_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List CI runs */
+        get: operations["get_ci_api_v1_ci__ci_config_id__runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List CI runs */
-    get: operations["get_ci_api_v1_ci__ci_config_id__runs_get"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/ci/{ci_config_id}/trigger": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/ci/{ci_config_id}/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Trigger a PR/MR run */
+        post: operations["trigger_ci_api_v1_ci__ci_config_id__trigger_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Trigger a PR/MR run */
-    post: operations["trigger_ci_api_v1_ci__ci_config_id__trigger_post"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/ci/{ci_config_id}/{pr_num}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/ci/{ci_config_id}/{pr_num}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload PR/MR changes */
+        post: operations["upload_changes_api_v1_ci__ci_config_id___pr_num__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Upload PR/MR changes */
-    post: operations["upload_changes_api_v1_ci__ci_config_id___pr_num__post"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    /** APIPrDetails */
-    APIPrDetails: {
-      /** Base Branch */
-      base_branch: string;
-      /** Base Sha */
-      base_sha: string;
-      /** Pr Branch */
-      pr_branch: string;
-      /** Pr Number */
-      pr_number: number;
-      /** Pr Sha */
-      pr_sha: string;
+    schemas: {
+        /** APIPrDetails */
+        APIPrDetails: {
+            /** Base Branch */
+            base_branch: string;
+            /** Base Sha */
+            base_sha: string;
+            /** Pr Branch */
+            pr_branch: string;
+            /** Pr Number */
+            pr_number: number;
+            /** Pr Sha */
+            pr_sha: string;
+        };
+        /** ApiCiRun */
+        ApiCiRun: {
+            /** Base Branch */
+            base_branch: string;
+            /** Base Sha */
+            base_sha: string;
+            /** Id */
+            id: number;
+            /** Pr Branch */
+            pr_branch: string;
+            /** Pr Num */
+            pr_num: string;
+            /** Pr Sha */
+            pr_sha: string;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+        };
+        /** CiDiff */
+        CiDiff: {
+            /**
+             * Exclude Columns
+             * @default []
+             */
+            exclude_columns?: string[];
+            /**
+             * Include Columns
+             * @default []
+             */
+            include_columns?: string[];
+            /** Pk */
+            pk?: string[] | null;
+            /** Pr */
+            pr: string;
+            /** Prod */
+            prod: string;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
+        /** SubmitCiJob */
+        SubmitCiJob: {
+            /** Ci Run Id */
+            ci_run_id?: number | null;
+            /** Run Id */
+            run_id?: number | null;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+        };
     };
-    /** ApiCiRun */
-    ApiCiRun: {
-      /** Base Branch */
-      base_branch: string;
-      /** Base Sha */
-      base_sha: string;
-      /** Id */
-      id: number;
-      /** Pr Branch */
-      pr_branch: string;
-      /** Pr Num */
-      pr_num: string;
-      /** Pr Sha */
-      pr_sha: string;
-      /** Source */
-      source: string;
-      /** Status */
-      status: string;
-    };
-    /** CiDiff */
-    CiDiff: {
-      /**
-       * Exclude Columns
-       * @default []
-       */
-      exclude_columns?: string[];
-      /**
-       * Include Columns
-       * @default []
-       */
-      include_columns?: string[];
-      /** Pk */
-      pk?: string[] | null;
-      /** Pr */
-      pr: string;
-      /** Prod */
-      prod: string;
-    };
-    /** HTTPValidationError */
-    HTTPValidationError: {
-      /** Detail */
-      detail?: components["schemas"]["ValidationError"][];
-    };
-    /** SubmitCiJob */
-    SubmitCiJob: {
-      /** Ci Run Id */
-      ci_run_id?: number | null;
-      /** Run Id */
-      run_id?: number | null;
-    };
-    /** ValidationError */
-    ValidationError: {
-      /** Location */
-      loc: (string | number)[];
-      /** Message */
-      msg: string;
-      /** Error Type */
-      type: string;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
-export type APIPrDetails = components["schemas"]["APIPrDetails"];
-export type ApiCiRun = components["schemas"]["ApiCiRun"];
-export type CiDiff = components["schemas"]["CiDiff"];
-export type HTTPValidationError = components["schemas"]["HTTPValidationError"];
-export type SubmitCiJob = components["schemas"]["SubmitCiJob"];
-export type ValidationError = components["schemas"]["ValidationError"];
+export type APIPrDetails = components['schemas']['APIPrDetails'];
+export type ApiCiRun = components['schemas']['ApiCiRun'];
+export type CiDiff = components['schemas']['CiDiff'];
+export type HTTPValidationError = components['schemas']['HTTPValidationError'];
+export type SubmitCiJob = components['schemas']['SubmitCiJob'];
+export type ValidationError = components['schemas']['ValidationError'];
 export type $defs = Record<string, never>;
 export interface operations {
-  get_ci_api_v1_ci__ci_config_id__runs_get: {
-    parameters: {
-      query?: {
-        pr_sha?: string | null;
-        pr_num?: string | null;
-        limit?: number;
-        offset?: number;
-      };
-      header?: never;
-      path: {
-        ci_config_id: number;
-      };
-      cookie?: never;
+    get_ci_api_v1_ci__ci_config_id__runs_get: {
+        parameters: {
+            query?: {
+                pr_sha?: string | null;
+                pr_num?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                ci_config_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiCiRun"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description Successful Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    trigger_ci_api_v1_ci__ci_config_id__trigger_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ci_config_id: number;
+            };
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["ApiCiRun"][];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["APIPrDetails"];
+            };
         };
-      };
-      /** @description Validation Error */
-      422: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitCiJob"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
         };
-        content: {
-          "application/json": components["schemas"]["HTTPValidationError"];
-        };
-      };
     };
-  };
-  trigger_ci_api_v1_ci__ci_config_id__trigger_post: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        ci_config_id: number;
-      };
-      cookie?: never;
+    upload_changes_api_v1_ci__ci_config_id___pr_num__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ci_config_id: number;
+                pr_num: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CiDiff"][];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitCiJob"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["APIPrDetails"];
-      };
-    };
-    responses: {
-      /** @description Successful Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["SubmitCiJob"];
-        };
-      };
-      /** @description Validation Error */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["HTTPValidationError"];
-        };
-      };
-    };
-  };
-  upload_changes_api_v1_ci__ci_config_id___pr_num__post: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        ci_config_id: number;
-        pr_num: number;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CiDiff"][];
-      };
-    };
-    responses: {
-      /** @description Successful Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["SubmitCiJob"];
-        };
-      };
-      /** @description Validation Error */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["HTTPValidationError"];
-        };
-      };
-    };
-  };
 }
 
 /**
@@ -264,39 +264,18 @@ export interface OperationMethods<Options> {
    * @param ciConfigId `ci_config_id`, CI config id
    * @param query query parameters: pr_sha, pr_num, limit, offset
    */
-  listCiRuns(
-    ciConfigId: paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["parameters"]["path"]["ci_config_id"],
-    query?: NonNullable<paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["parameters"]["query"]>,
-    options?: Options,
-  ): Promise<paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["responses"][200]["content"]["application/json"]>;
+  listCiRuns(ciConfigId: paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["parameters"]["path"]["ci_config_id"], query?: NonNullable<paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["parameters"]["query"]>, options?: Options): Promise<paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["responses"][200]["content"]["application/json"]>;
   /**
    * Trigger a PR/MR run: `POST /api/v1/ci/{ci_config_id}/trigger`.
    * @param ciConfigId `ci_config_id`, CI config id
    * @param details the body: `APIPrDetails`
    */
-  triggerPrRun(
-    ciConfigId: paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["parameters"]["path"]["ci_config_id"],
-    details: NonNullable<
-      paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["requestBody"]
-    >["content"]["application/json"],
-    options?: Options,
-  ): Promise<
-    paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["responses"][200]["content"]["application/json"]
-  >;
+  triggerPrRun(ciConfigId: paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["parameters"]["path"]["ci_config_id"], details: NonNullable<paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["requestBody"]>["content"]["application/json"], options?: Options): Promise<paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["responses"][200]["content"]["application/json"]>;
   /**
    * Upload PR/MR changes: `POST /api/v1/ci/{ci_config_id}/{pr_num}`.
    * @param ciConfigId `ci_config_id`, CI config id
    * @param prNum `pr_num`, Pull request/Merge request number
    * @param diffs the body: a list of `CiDiff`
    */
-  uploadPrChanges(
-    ciConfigId: paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["parameters"]["path"]["ci_config_id"],
-    prNum: paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["parameters"]["path"]["pr_num"],
-    diffs: NonNullable<
-      paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["requestBody"]
-    >["content"]["application/json"],
-    options?: Options,
-  ): Promise<
-    paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["responses"][200]["content"]["application/json"]
-  >;
+  uploadPrChanges(ciConfigId: paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["parameters"]["path"]["ci_config_id"], prNum: paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["parameters"]["path"]["pr_num"], diffs: NonNullable<paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["requestBody"]>["content"]["application/json"], options?: Options): Promise<paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["responses"][200]["content"]["application/json"]>;
 }
