@@ -34,12 +34,10 @@ async function editSpec(edit: (doc: EditableSpec) => void) {
   await writeFile(file, stringify(doc));
 }
 
-/** The runtime table `generate` wrote under `root`: the module's exported object, read as the JSON it is printed as. */
+/** The runtime table `generate` wrote under `root`, imported as the module it is. */
 async function readRuntimeTable(root: string): Promise<ApiDescription> {
-  const text = await readFile(join(root, RUNTIME), "utf8");
-  return JSON.parse(
-    text.slice(text.indexOf(": ApiDescription = ") + ": ApiDescription = ".length, text.lastIndexOf(";")),
-  );
+  const module: { datafoldApi: ApiDescription } = await import(join(root, RUNTIME));
+  return module.datafoldApi;
 }
 
 describe("pnpm generate", () => {

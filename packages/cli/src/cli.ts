@@ -20,8 +20,7 @@ export async function runCli(options: CliOptions): Promise<ExitCode> {
     commandLine = parseCommandLine(options.argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const help = error.command === undefined ? "datafold-ci --help" : `datafold-ci ${error.command} --help`;
-    return usageError(error.message, help, options);
+    return usageError(error.message, error.command, options);
   }
   const out = createOutput({
     ...options,
@@ -50,11 +49,7 @@ export async function runCli(options: CliOptions): Promise<ExitCode> {
       ...[...commandLine.booleans].flatMap((name) => (accepted.has(name) ? [] : [`--${name}`])),
     ][0];
     if (foreign !== undefined)
-      return usageError(
-        `${foreign} is not a flag of ${entry.name}`,
-        `datafold-ci ${entry.name} --help`,
-        options,
-      );
+      return usageError(`${foreign} is not a flag of ${entry.name}`, entry.name, options);
     return await command.run(commandLine, options, out);
   } catch (error) {
     out.error(
@@ -68,9 +63,10 @@ export async function runCli(options: CliOptions): Promise<ExitCode> {
   }
 }
 
-function usageError(message: string, help: string, options: CliOptions): ExitCode {
+/** Reports a usage mistake and points to the help of `command`, which lists its flags, or to the overview's. */
+function usageError(message: string, command: string | undefined, options: CliOptions): ExitCode {
   const out = createOutput(options);
   out.error(message);
-  out.note(`Run "${help}" for usage.`);
+  out.note(`Run "datafold-ci ${command === undefined ? "" : `${command} `}--help" for usage.`);
   return ExitCode.Usage;
 }

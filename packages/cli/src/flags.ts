@@ -30,20 +30,13 @@ export const MAX_RETRIES = 10;
 /** The longest `--timeout` accepts, in seconds. */
 export const MAX_TIMEOUT_SECONDS = 3600;
 
-const fieldFlags = Object.entries(TRIGGER_FIELDS).map(([field, spec]): FlagSpec => ({
+const fieldFlags = Object.values(TRIGGER_FIELDS).map((spec): FlagSpec => ({
   name: dropDashes(spec.flag),
   aliases: spec.aliases.map(dropDashes),
   type: "string",
   placeholder: spec.placeholder,
   env: spec.env,
-  // The config id is no CI fact: only the flag or its variable give it. A missing base SHA is computed
-  // (resolve-trigger-values.ts), so its help says so.
-  default:
-    field === "ci_config_id"
-      ? "none"
-      : field === "base_sha"
-        ? "detected from the CI, else git merge-base with the target branch"
-        : "detected from the CI",
+  default: spec.default,
   description: spec.label,
 }));
 

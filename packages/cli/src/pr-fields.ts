@@ -20,6 +20,8 @@ export interface FieldSpec {
   readonly label: string;
   /** The value's placeholder in `--help`. */
   readonly placeholder: "<n>" | "<branch>" | "<sha>";
+  /** Where the value comes from without the flag or its variable, for `--help`. */
+  readonly default: string;
 }
 
 // The mapped type ties this table to the generated `APIPrDetails`: a field added to or removed from
@@ -29,6 +31,10 @@ type FieldTable = {
     readonly kind: (K extends PrField ? APIPrDetails[K] : number) extends number ? "integer" : "string";
   };
 };
+
+// The config id is no CI fact: only the flag or its variable give it. A missing base SHA is computed
+// (resolve-trigger-values.ts).
+const FROM_CI = "detected from the CI";
 
 /**
  * The values `datafold-ci trigger` sends, with the official CLI's flag names (`datafold ci trigger`).
@@ -43,6 +49,7 @@ export const TRIGGER_FIELDS: FieldTable = {
     kind: "integer",
     label: "the Datafold CI config id",
     placeholder: "<n>",
+    default: "none",
   },
   pr_number: {
     flag: "--pr-num",
@@ -51,6 +58,7 @@ export const TRIGGER_FIELDS: FieldTable = {
     kind: "integer",
     label: "the pull/merge request number",
     placeholder: "<n>",
+    default: FROM_CI,
   },
   pr_branch: {
     flag: "--pr-branch",
@@ -59,6 +67,7 @@ export const TRIGGER_FIELDS: FieldTable = {
     kind: "string",
     label: "the PR's source (head) branch",
     placeholder: "<branch>",
+    default: FROM_CI,
   },
   base_branch: {
     flag: "--base-branch",
@@ -67,6 +76,7 @@ export const TRIGGER_FIELDS: FieldTable = {
     kind: "string",
     label: "the PR's target (base) branch",
     placeholder: "<branch>",
+    default: FROM_CI,
   },
   pr_sha: {
     flag: "--pr-sha",
@@ -75,6 +85,7 @@ export const TRIGGER_FIELDS: FieldTable = {
     kind: "string",
     label: "the SHA of the PR's head commit",
     placeholder: "<sha>",
+    default: FROM_CI,
   },
   base_sha: {
     flag: "--base-sha",
@@ -83,6 +94,7 @@ export const TRIGGER_FIELDS: FieldTable = {
     kind: "string",
     label: "the SHA of the PR's base: its target branch's tip or the merge base",
     placeholder: "<sha>",
+    default: `${FROM_CI}, else git merge-base with the target branch`,
   },
 };
 
