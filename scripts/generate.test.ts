@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import type { ApiDescription } from "../packages/spec/src/index.js";
+import type { ApiDescription } from "../packages/api-description/src/index.js";
 import { runScript } from "./testing/run-script.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const TYPES = "packages/types/src/generated/datafold-api.ts";
-const RUNTIME = "packages/spec/src/generated/datafold-api.ts";
+const RUNTIME = "packages/api-description/src/generated/datafold-api.ts";
 
 /** Runs `scripts/generate.ts` against `root`, the way `pnpm generate` does. */
 const generate = (root: string, ...args: string[]) => runScript("generate.ts", ["--root", root, ...args]);

@@ -7,7 +7,13 @@ import { tsupPreset } from "../../scripts/build/tsup-preset.js";
  * undici (loaded only when a proxy variable is set) are bundled in; ESM chunks keep `--version` and
  * `--help` from loading any of them.
  */
-const BUNDLED = ["@datafold-ci/spec", "@datafold-ci/client", "@datafold-ci/types", "openapi-fetch", "undici"];
+const BUNDLED = [
+  "@datafold-ci/api-description",
+  "@datafold-ci/client",
+  "@datafold-ci/types",
+  "openapi-fetch",
+  "undici",
+];
 
 export default defineConfig(
   tsupPreset(import.meta.dirname, {

@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { packageDefines } from "./tsup-preset.js";
 
 // The spec table as a spec with no `servers` generates it: valid OpenAPI, and FastAPI's documents have none.
-vi.mock("../../packages/spec/src/index.js", async (importOriginal) => {
-  const spec = await importOriginal<typeof import("../../packages/spec/src/index.js")>();
+vi.mock("../../packages/api-description/src/index.js", async (importOriginal) => {
+  const spec = await importOriginal<typeof import("../../packages/api-description/src/index.js")>();
   return { ...spec, datafoldApi: { ...spec.datafoldApi, servers: [] } };
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Options } from "tsup";
-import { datafoldApi } from "../../packages/spec/src/index.js";
+import { datafoldApi } from "../../packages/api-description/src/index.js";
 
 /**
  * Build-time constants every package bakes in: its own name and version, for `User-Agent`
@@ -22,14 +22,14 @@ export function packageDefines(packageDir: string): Record<string, string> {
   };
 }
 
-/** The tsup options all published packages share: ES2022, declarations, the private `@datafold-ci/spec` bundled in. */
+/** The tsup options all published packages share: ES2022, declarations, the private `@datafold-ci/api-description` bundled in. */
 export function tsupPreset(packageDir: string, overrides: Options): Options {
   return {
     target: "es2022",
     sourcemap: false,
     clean: true,
-    dts: { resolve: ["@datafold-ci/spec"] },
-    noExternal: ["@datafold-ci/spec"],
+    dts: { resolve: ["@datafold-ci/api-description"] },
+    noExternal: ["@datafold-ci/api-description"],
     define: packageDefines(packageDir),
     ...overrides,
   };

@@ -2,7 +2,7 @@ import type {
   ApiDescription,
   JsonSchema,
   OperationDescription,
-} from "../../packages/spec/src/api-description.js";
+} from "../../packages/api-description/src/api-description.js";
 
 /**
  * `OperationMethods<Options>`: one method signature per operation, in the names and argument order

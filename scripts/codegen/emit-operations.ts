@@ -6,7 +6,7 @@ import type {
   ParameterDescription,
   RequestBodyDescription,
   ResponseDescription,
-} from "../../packages/spec/src/api-description.js";
+} from "../../packages/api-description/src/api-description.js";
 import { dereference } from "./json-object.js";
 import {
   listOperations,
@@ -14,7 +14,8 @@ import {
   operationRequestBody,
   operationResponses,
 } from "./operations.js";
-import { layoutMethods, type MethodOverrides } from "./method-names.js";
+import { layoutMethods } from "./method-names.js";
+import type { Overrides } from "./overrides.js";
 import type { SpecDocument } from "./spec-documents.js";
 
 /** Schema keywords that carry no meaning at run time; dropped to keep bundles small. */
@@ -45,8 +46,8 @@ export function emitOperations(spec: SpecDocument, full: ApiDescription): string
   ].join("\n");
 }
 
-/** The runtime description of one document: what `@datafold-ci/spec` exports. */
-export function describe(spec: SpecDocument, overrides: MethodOverrides): ApiDescription {
+/** The runtime description of one document: what `@datafold-ci/api-description` exports. */
+export function describe(spec: SpecDocument, overrides: Overrides): ApiDescription {
   const doc = spec.document;
   const entries = [...listOperations(doc).values()];
   const described = entries.map((entry) => {

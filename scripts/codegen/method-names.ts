@@ -1,44 +1,12 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { parse } from "yaml";
 import type {
   ClientMethodDescription,
   JsonSchema,
   MethodArgument,
-} from "../../packages/spec/src/api-description.js";
-import { asObject } from "./json-object.js";
+} from "../../packages/api-description/src/api-description.js";
 import type { OperationEntry } from "./operations.js";
-import type { SpecDocument } from "./spec-documents.js";
-
-/** `spec/overrides/<document>.yaml`: per operationId, a `method` name and/or a `body` argument name. */
-export type MethodOverrides = Readonly<Record<string, { readonly method?: string; readonly body?: string }>>;
+import type { Overrides } from "./overrides.js";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
-/** Reads the overrides of one document; none is an empty table. Throws naming the file when malformed. */
-export async function readMethodOverrides(root: string, spec: SpecDocument): Promise<MethodOverrides> {
-  const relative = `spec/overrides/${spec.name}.yaml`;
-  const text = await readFile(join(root, relative), "utf8").catch(() => undefined);
-  if (text === undefined) return {};
-  const table = parse(text) as unknown;
-  const overrides: Record<string, { method?: string; body?: string }> = {};
-  for (const [operationId, entry] of Object.entries(asObject(table))) {
-    const { method, body, ...rest } = asObject(entry);
-    const unknownKeys = Object.keys(rest);
-    const bad = [method, body].find(
-      (value) => value !== undefined && !(typeof value === "string" && IDENTIFIER.test(value)),
-    );
-    if (unknownKeys.length > 0 || bad !== undefined)
-      throw new Error(
-        `${relative}: ${operationId} must map to { method?: <identifier>, body?: <identifier> } (got ${JSON.stringify(entry)})`,
-      );
-    overrides[operationId] = {
-      ...(typeof method === "string" && { method }),
-      ...(typeof body === "string" && { body }),
-    };
-  }
-  return overrides;
-}
 
 /**
  * Names every operation of a document and lays out its arguments.
@@ -49,14 +17,12 @@ export async function readMethodOverrides(root: string, spec: SpecDocument): Pro
  * `postCiByCiConfigIdTrigger`. It depends on nothing but the operation's own method and path, so a
  * name never changes when other operations come or go. Should two operations still meet on one name
  * (paths that differ only in punctuation), each of them takes its operationId in camelCase instead,
- * which OpenAPI makes unique. An override's `method` wins over the rule.
+ * which OpenAPI makes unique. An override's `method` wins over the rule (overrides are keyed by
+ * `METHOD /path`, so a renamed operationId keeps its name).
  *
  * Arguments: path parameters in the order they appear in the path (not in `parameters`), named in
  * camelCase; then the body, if there is one (named by the override's `body`, else by its inline
  * schema's `title`, else `body`); then the query parameters as one object, if there are any. Options last.
- *
- * An override whose operationId the document no longer has is ignored: a spec sync that drops an
- * operation upstream must not stop `pnpm generate` (spec:diff reports the removal).
  */
 export function layoutMethods(
   source: string,
@@ -65,7 +31,7 @@ export function layoutMethods(
     parameters: readonly { readonly in: string }[];
     bodySchema: JsonSchema | undefined;
   }[],
-  overrides: MethodOverrides,
+  overrides: Overrides,
 ): Map<OperationEntry, ClientMethodDescription> {
   const derived = new Map(entries.map(({ entry }) => [entry, deriveName(entry.method, entry.path)]));
   const counts = new Map<string, number>();
@@ -75,13 +41,13 @@ export function layoutMethods(
   const taken = new Map<string, string>();
   for (const { entry, parameters, bodySchema } of entries) {
     const operationId = String(entry.operation.operationId);
-    const override = overrides[operationId] ?? {};
+    const override = overrides.operations.get(entry.key) ?? { sections: {} };
     const fallback = counts.get(derived.get(entry)!)! > 1 ? camelCase(operationId) : derived.get(entry)!;
     const name = override.method ?? fallback;
     const clash = taken.get(name);
     if (clash !== undefined)
       throw new Error(
-        `${source}: ${entry.key} and ${clash} would both be the client method "${name}"; rename one in spec/overrides/`,
+        `${source}: ${entry.key} and ${clash} would both be the client method "${name}"; rename one in ${overrides.file}`,
       );
     taken.set(name, entry.key);
 
@@ -96,7 +62,7 @@ export function layoutMethods(
     const repeated = names.find((n, i) => names.indexOf(n) !== i);
     if (repeated !== undefined)
       throw new Error(
-        `${source}: ${entry.key} has two arguments named "${repeated}"; set its body name in spec/overrides/`,
+        `${source}: ${entry.key} has two arguments named "${repeated}"; set its body name in ${overrides.file}`,
       );
     layouts.set(entry, { name, arguments: args });
   }

@@ -1,12 +1,15 @@
 import { emitMethodTypes } from "./emit-method-types.js";
 import { describe, emitOperations } from "./emit-operations.js";
-import { readMethodOverrides } from "./method-names.js";
+import { readOverrides } from "./overrides.js";
 import { emitTypes } from "./emit-types.js";
 import { readSpecDocuments } from "./spec-documents.js";
 import type { SpecDocument } from "./spec-documents.js";
 
 /** Folders that hold nothing but generated files, relative to the repository root. */
-export const GENERATED_DIRS = ["packages/types/src/generated", "packages/spec/src/generated"] as const;
+export const GENERATED_DIRS = [
+  "packages/types/src/generated",
+  "packages/api-description/src/generated",
+] as const;
 
 /**
  * Every generated file, keyed by its path relative to the root (forward slashes). Written as the emitters
@@ -20,7 +23,7 @@ export async function renderAll(root: string): Promise<GeneratedFiles> {
   const specs = await readSpecDocuments(root);
   const files: GeneratedFiles = new Map();
   for (const spec of specs) {
-    const description = describe(spec, await readMethodOverrides(root, spec));
+    const description = describe(spec, await readOverrides(root, spec));
     const outputs: [string, string][] = [
       [`${GENERATED_DIRS[0]}/${spec.name}.ts`, (await emitTypes(spec)) + emitMethodTypes(description)],
       [`${GENERATED_DIRS[1]}/${spec.name}.ts`, emitOperations(spec, description)],

@@ -1,4 +1,4 @@
-import { REDACTED } from "@datafold-ci/spec";
+import { REDACTED } from "@datafold-ci/api-description";
 import { describeBaseShaKind, type ReportedBaseShaKind } from "./base-sha-kind.js";
 import type { CiDetection } from "./ci/detect-ci.js";
 import { ALL_TRIGGER_FIELDS, TRIGGER_FIELDS } from "./pr-fields.js";

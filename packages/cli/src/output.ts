@@ -1,4 +1,4 @@
-import { redactSecret } from "@datafold-ci/spec";
+import { redactSecret } from "@datafold-ci/api-description";
 
 /** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a test's collector. */
 export interface TextSink {

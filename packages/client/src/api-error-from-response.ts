@@ -1,4 +1,4 @@
-import { redactSecret } from "@datafold-ci/spec";
+import { redactSecret } from "@datafold-ci/api-description";
 import type { ValidationError } from "@datafold-ci/types";
 import { bodyExcerpt } from "./body-excerpt.js";
 import { DatafoldApiError, type DatafoldApiErrorOptions } from "./errors/datafold-api-error.js";

@@ -3,7 +3,7 @@ import {
   type OperationDescription,
   redactSecret,
   validateStrict,
-} from "@datafold-ci/spec";
+} from "@datafold-ci/api-description";
 import type { paths } from "@datafold-ci/types";
 import type { Client } from "openapi-fetch";
 import { apiErrorFromResponse } from "./api-error-from-response.js";

@@ -6,7 +6,7 @@ import {
   schemaNameOf,
   type ValidationIssue,
   validateStrict,
-} from "@datafold-ci/spec";
+} from "@datafold-ci/api-description";
 import type { InputIssue } from "./input-issue.js";
 import { isRecord } from "./is-record.js";
 

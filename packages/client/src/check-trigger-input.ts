@@ -1,4 +1,4 @@
-import { datafoldApi } from "@datafold-ci/spec";
+import { datafoldApi } from "@datafold-ci/api-description";
 import type { OperationMethods } from "@datafold-ci/types";
 import { createOperationInputCheck } from "./check-operation-input.js";
 import type { InputIssue } from "./input-issue.js";

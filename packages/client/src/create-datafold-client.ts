@@ -1,4 +1,4 @@
-import { datafoldApi } from "@datafold-ci/spec";
+import { datafoldApi } from "@datafold-ci/api-description";
 import type { OperationMethods, paths } from "@datafold-ci/types";
 import openapiFetch, { type Client } from "openapi-fetch";
 import { type CallContext, createOperationCall, type RetryGuard } from "./call-operation.js";

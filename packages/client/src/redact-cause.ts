@@ -1,4 +1,4 @@
-import { redactSecret } from "@datafold-ci/spec";
+import { redactSecret } from "@datafold-ci/api-description";
 
 /**
  * `error` itself when nothing about it mentions `secret`; otherwise a plain copy with the secret

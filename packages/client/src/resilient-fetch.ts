@@ -1,4 +1,4 @@
-import { NULL_BODY_STATUSES, redactSecret } from "@datafold-ci/spec";
+import { NULL_BODY_STATUSES, redactSecret } from "@datafold-ci/api-description";
 import { DatafoldConnectionError } from "./errors/datafold-connection-error.js";
 import { DatafoldTimeoutError } from "./errors/datafold-timeout-error.js";
 import { formatDuration } from "./format-duration.js";

@@ -1,4 +1,8 @@
-import { AUTHORIZATION_KEY_PREFIX, datafoldApi, API_KEY_VARIABLES as KEY_VARIABLES } from "@datafold-ci/spec";
+import {
+  AUTHORIZATION_KEY_PREFIX,
+  datafoldApi,
+  API_KEY_VARIABLES as KEY_VARIABLES,
+} from "@datafold-ci/api-description";
 import { defaultEnv, type Env, firstSetEnv, readEnv } from "./env.js";
 import { DatafoldInputError } from "./errors/datafold-input-error.js";
 import type { InputIssue } from "./input-issue.js";

@@ -5,8 +5,8 @@ import { json, scriptedFetch } from "./helpers/fake-fetch.js";
 import { testKey, thrownBy } from "./helpers/secrets.js";
 
 // The spec table as a spec with no `servers` generates it: valid OpenAPI, and FastAPI's documents have none.
-vi.mock("@datafold-ci/spec", async (importOriginal) => {
-  const spec = await importOriginal<typeof import("@datafold-ci/spec")>();
+vi.mock("@datafold-ci/api-description", async (importOriginal) => {
+  const spec = await importOriginal<typeof import("@datafold-ci/api-description")>();
   return { ...spec, datafoldApi: { ...spec.datafoldApi, servers: [] } };
 });
 

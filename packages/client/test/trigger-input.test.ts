@@ -1,17 +1,17 @@
 import {
   type ApiDescription,
   datafoldApi,
+  CI_OPERATION_NAMES,
   findOperation,
   type JsonSchema,
-  TRIGGER_OPERATION_ID,
-} from "@datafold-ci/spec";
+} from "@datafold-ci/api-description";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createOperationInputCheck } from "../src/check-operation-input.js";
 
 /** The trigger's check, built from an edited API description, as `pnpm generate` would emit it. */
 const createTriggerInputCheck = (api: ApiDescription) =>
-  createOperationInputCheck(api, findOperation(api, TRIGGER_OPERATION_ID));
+  createOperationInputCheck(api, findOperation(api, CI_OPERATION_NAMES.trigger)!);
 import { checkTriggerInput, DatafoldInputError } from "../src/index.js";
 import { details, testClient } from "./helpers/client.js";
 import { scriptedFetch } from "./helpers/fake-fetch.js";

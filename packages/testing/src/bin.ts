@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { API_KEY_VARIABLES, datafoldApi } from "@datafold-ci/spec";
+import { API_KEY_VARIABLES, datafoldApi } from "@datafold-ci/api-description";
 import { createDatafoldSimulator, type SimulatedOutcome } from "./datafold-simulator.js";
 import type { RunLifecycle } from "./run-lifecycle.js";
 import { serveSimulator } from "./mock-datafold.js";

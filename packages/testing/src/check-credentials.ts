@@ -3,7 +3,7 @@ import {
   type ApiDescription,
   type OperationDescription,
   type SecuritySchemeDescription,
-} from "@datafold-ci/spec";
+} from "@datafold-ci/api-description";
 import { detailAnswer, type HttpAnswer } from "./http-answer.js";
 import type { RequestParts } from "./request-parts.js";
 

@@ -2,21 +2,23 @@
  * What the kit knows about Datafold's CI runs beyond its OpenAPI document: the one file that names
  * Datafold's CI operations, statuses and fields. Everything else in the kit is driven by the table.
  *
- * How the operations are found in `@datafold-ci/spec`'s table (so a spec sync that keeps Datafold's
- * layout keeps them found, and nothing here restates a path or a schema):
- * - the trigger is `TRIGGER_OPERATION_ID`; its path minus the last segment is the CI config's path,
- *   `P` (`/api/v1/ci/{ci_config_id}/`), whose last template names the CI config id;
- * - the run list is the `GET` at `P<literal>` whose success answer is a JSON array; its item schema
- *   is the run (`ApiCiRun`), and its query parameters filter and page the list;
- * - the upload is the `POST` at `P{param}` (one templated segment): `param` is the PR number.
+ * The operations are found in `@datafold-ci/api-description`'s table by the client method names
+ * `spec/overrides/` gives them (`CI_OPERATION_NAMES`), so an operationId renamed upstream changes nothing,
+ * and nothing here restates a path or a schema:
+ * - the trigger's last path template before its final segment names the CI config id
+ *   (`/api/v1/ci/{ci_config_id}/trigger`);
+ * - the run list's success answer is a JSON array whose item schema is the run (`ApiCiRun`); its query
+ *   parameters filter and page the list;
+ * - the upload's last path template is the PR number.
  * An operation missing from the table is simply not given state.
  */
 import {
   type ApiDescription,
   type JsonSchema,
+  CI_OPERATION_NAMES,
+  findOperation,
   type OperationDescription,
-  TRIGGER_OPERATION_ID,
-} from "@datafold-ci/spec";
+} from "@datafold-ci/api-description";
 import type { Clock } from "./clock.js";
 import { type HttpAnswer, jsonAnswer } from "./http-answer.js";
 import type { RequestValues } from "./request-validation.js";
@@ -143,38 +145,19 @@ interface CiOperations {
 }
 
 function findCiOperations(api: ApiDescription): CiOperations {
-  const trigger = api.operations.find((op) => op.operationId === TRIGGER_OPERATION_ID);
+  const trigger = findOperation(api, CI_OPERATION_NAMES.trigger);
   if (!trigger) return {};
   const parent = trigger.path.slice(0, trigger.path.lastIndexOf("/") + 1);
   const configParameter = [...parent.matchAll(/\{([^}]+)\}/g)].at(-1)?.[1];
-  const lastSegment = (op: OperationDescription) =>
-    op.path.startsWith(parent) && !op.path.slice(parent.length).includes("/")
-      ? op.path.slice(parent.length)
-      : undefined;
-  const isTemplate = (segment: string) => /^\{[^}]+\}$/.test(segment);
-  let list: OperationDescription | undefined;
-  let runSchema: JsonSchema | undefined;
-  for (const op of api.operations) {
-    const segment = lastSegment(op);
-    if (op.method !== "GET" || segment === undefined || isTemplate(segment)) continue;
-    const schema = successResponse(op).schema;
-    const items = schema && resolveSchema(schema, api).items;
-    if (items) {
-      list = op;
-      runSchema = resolveSchema(items, api);
-      break;
-    }
-  }
-  const upload = api.operations.find((op) => {
-    const segment = lastSegment(op);
-    return op.method === "POST" && segment !== undefined && isTemplate(segment);
-  });
+  const list = findOperation(api, CI_OPERATION_NAMES.listRuns);
+  const listed = list && successResponse(list).schema;
+  const items = listed && resolveSchema(listed, api).items;
+  const upload = findOperation(api, CI_OPERATION_NAMES.upload);
   return {
     trigger,
-    ...(list && { list }),
+    ...(list && items && { list, runSchema: resolveSchema(items, api) }),
     ...(upload && { upload }),
     ...(configParameter && { configParameter }),
-    ...(runSchema && { runSchema }),
   };
 }
 

@@ -1,4 +1,9 @@
-import { type ApiDescription, NULL_BODY_STATUSES, REDACTED, redactSecret } from "@datafold-ci/spec";
+import {
+  type ApiDescription,
+  NULL_BODY_STATUSES,
+  REDACTED,
+  redactSecret,
+} from "@datafold-ci/api-description";
 import { checkCredentials } from "./check-credentials.js";
 import { type CiRunControls, type CiRunOptions, createCiRuns } from "./datafold-ci-runs.js";
 import { assertFault, type Fault } from "./fault.js";

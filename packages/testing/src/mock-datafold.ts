@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { datafoldApi } from "@datafold-ci/spec";
+import { datafoldApi } from "@datafold-ci/api-description";
 import {
   createDatafoldSimulator,
   type DatafoldBehaviourOptions,

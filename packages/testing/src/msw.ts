@@ -3,7 +3,7 @@
  * already intercept `fetch` with msw. Same behaviour as `startMockDatafold`, no server, no port.
  * @packageDocumentation
  */
-import { datafoldApi } from "@datafold-ci/spec";
+import { datafoldApi } from "@datafold-ci/api-description";
 import { type HttpHandler, http } from "msw";
 import {
   createDatafoldSimulator,

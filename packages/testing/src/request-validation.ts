@@ -4,7 +4,7 @@ import {
   type ParameterDescription,
   type ValidationIssue,
   validate,
-} from "@datafold-ci/spec";
+} from "@datafold-ci/api-description";
 import type { RequestParts } from "./request-parts.js";
 
 /** Validated, coerced values by location, e.g. `values.path.ci_config_id === 12`. */

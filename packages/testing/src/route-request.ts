@@ -1,4 +1,4 @@
-import type { ApiDescription, OperationDescription } from "@datafold-ci/spec";
+import type { ApiDescription, OperationDescription } from "@datafold-ci/api-description";
 
 /** Where a request goes, decided as Starlette's router decides it. */
 export type Route =

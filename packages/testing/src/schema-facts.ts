@@ -1,4 +1,4 @@
-import { type ApiDescription, type JsonSchema, schemaNameOf } from "@datafold-ci/spec";
+import { type ApiDescription, type JsonSchema, schemaNameOf } from "@datafold-ci/api-description";
 
 /** `schema` with `$ref`s followed to the component they name (`{}` for a dangling one). */
 export function resolveSchema(schema: JsonSchema, api: ApiDescription): JsonSchema {

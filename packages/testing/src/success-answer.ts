@@ -3,7 +3,7 @@ import {
   type JsonSchema,
   NULL_BODY_STATUSES,
   type OperationDescription,
-} from "@datafold-ci/spec";
+} from "@datafold-ci/api-description";
 import { emptyAnswer, type HttpAnswer, jsonAnswer } from "./http-answer.js";
 import { resolveSchema, schemaAllows } from "./schema-facts.js";
 import { synthesizeValue } from "./synthesize-value.js";

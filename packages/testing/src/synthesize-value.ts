@@ -1,4 +1,4 @@
-import { type JsonSchema, schemaNameOf } from "@datafold-ci/spec";
+import { type JsonSchema, schemaNameOf } from "@datafold-ci/api-description";
 
 /**
  * A small value that satisfies `schema`, for operations whose success response has no example:

@@ -1,4 +1,4 @@
-import { datafoldApi, findOperation, TRIGGER_OPERATION_ID } from "@datafold-ci/spec";
+import { CI_OPERATION_NAMES, datafoldApi, findOperation } from "@datafold-ci/api-description";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDatafoldSimulator } from "../src/datafold-simulator.js";
 import {
@@ -419,7 +419,7 @@ describe("the CI operations are found in the spec table by rule, not by position
   it("still starts runs when spec/ has the trigger alone", async () => {
     const triggerOnly = {
       ...datafoldApi,
-      operations: [findOperation(datafoldApi, TRIGGER_OPERATION_ID)],
+      operations: [findOperation(datafoldApi, CI_OPERATION_NAMES.trigger)!],
     };
     const datafold = await serveSimulator(createDatafoldSimulator(triggerOnly, {}, "test"), {}, "test");
     mock = datafold;

@@ -1,4 +1,4 @@
-import { datafoldApi, findOperation, TRIGGER_OPERATION_ID } from "@datafold-ci/spec";
+import { CI_OPERATION_NAMES, datafoldApi, findOperation } from "@datafold-ci/api-description";
 import { afterEach, describe, expect, it } from "vitest";
 import { type MockDatafold, type MockDatafoldOptions, startMockDatafold } from "../src/index.js";
 import { send, trigger, triggerPath, validDetails } from "./helpers.js";
@@ -12,7 +12,7 @@ afterEach(() => mock?.close());
 
 describe("triggering runs", () => {
   it("the operation the mock starts runs for is still in spec/", () => {
-    expect(findOperation(datafoldApi, TRIGGER_OPERATION_ID).method).toBe("POST");
+    expect(findOperation(datafoldApi, CI_OPERATION_NAMES.trigger)?.method).toBe("POST");
   });
 
   it("gives each successful trigger the next run id, starting at 1", async () => {

@@ -1,4 +1,4 @@
-import { type ApiDescription, datafoldApi } from "@datafold-ci/spec";
+import { type ApiDescription, datafoldApi } from "@datafold-ci/api-description";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatafoldSimulator } from "../src/datafold-simulator.js";
 import { type MockDatafold, serveSimulator } from "../src/mock-datafold.js";

@@ -1,4 +1,4 @@
-import { AUTHORIZATION_KEY_PREFIX, REDACTED } from "@datafold-ci/spec";
+import { AUTHORIZATION_KEY_PREFIX, REDACTED } from "@datafold-ci/api-description";
 import {
   type APIPrDetails,
   checkTriggerInput,
