@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { GENERATED_DIRS, renderAll } from "./codegen/render-all.js";
+import { GENERATED_DIRS, GENERATED_FILES, renderAll } from "./codegen/render-all.js";
 
 const { values } = parseArgs({
   options: {
@@ -60,6 +60,10 @@ async function readGeneratedDirs(root: string): Promise<Map<string, string>> {
     const names = await readdir(join(root, dir)).catch(() => [] as string[]);
     for (const name of names.sort())
       files.set(`${dir}/${name}`, await readFile(join(root, dir, name), "utf8"));
+  }
+  for (const path of GENERATED_FILES) {
+    const content = await readFile(join(root, path), "utf8").catch(() => undefined);
+    if (content !== undefined) files.set(path, content);
   }
   return files;
 }

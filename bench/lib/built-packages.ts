@@ -11,7 +11,7 @@ export const CLI_BIN = join(REPO_ROOT, "packages", "cli", "bin", "datafold-ci.js
 
 /** `@datafold-ci/client` as built (dist/), the code users install. */
 export function loadClient(): Promise<ClientModule> {
-  return loadBuilt<ClientModule>("client", ["createDatafoldClient", "isDatafoldError"]);
+  return loadBuilt<ClientModule>("client", ["createDatafoldClient", "DatafoldError"]);
 }
 
 /** `@datafold-ci/testing` as built (dist/). */

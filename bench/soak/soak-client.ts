@@ -41,7 +41,7 @@ function queueFault(fault: Fault): Promise<void> {
   });
 }
 
-const { createDatafoldClient, isDatafoldError } = await loadClient();
+const { createDatafoldClient, DatafoldError } = await loadClient();
 // One retry: a fault on a call's only attempt surfaces (calls with retries off), a single fault on a
 // call with its retry left is absorbed.
 const client = createDatafoldClient({
@@ -73,7 +73,7 @@ async function runCalls(count: number, withFaults: boolean): Promise<void> {
       const outcome = await client.triggerPrRun(SAMPLE_CI_CONFIG_ID, details, options).then(
         () => "ok",
         (error: unknown) => {
-          if (isDatafoldError(error)) return error.name;
+          if (error instanceof DatafoldError) return error.name;
           if (untyped.length < 5)
             untyped.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
           return "untyped";

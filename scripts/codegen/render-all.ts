@@ -1,7 +1,10 @@
+import { emitApiReference } from "./emit-api-reference.js";
+import { emitClientMethods } from "./emit-client-methods.js";
 import { emitMethodTypes } from "./emit-method-types.js";
 import { describe, emitOperations } from "./emit-operations.js";
-import { readOverrides } from "./overrides.js";
 import { emitTypes } from "./emit-types.js";
+import { methodSignatures } from "./method-signatures.js";
+import { readOverrides } from "./overrides.js";
 import { readSpecDocuments } from "./spec-documents.js";
 import type { SpecDocument } from "./spec-documents.js";
 
@@ -9,7 +12,14 @@ import type { SpecDocument } from "./spec-documents.js";
 export const GENERATED_DIRS = [
   "packages/types/src/generated",
   "packages/api-description/src/generated",
+  "packages/client/src/generated",
 ] as const;
+
+/** Generated files that live among hand-written ones. */
+export const GENERATED_FILES = ["packages/client/API.md"] as const;
+
+/** The document `@datafold-ci/client` and `@datafold-ci/types` are built around; the others get types and tables only. */
+const CLIENT_DOCUMENT = "datafold-api";
 
 /**
  * Every generated file, keyed by its path relative to the root (forward slashes). Written as the emitters
@@ -23,12 +33,24 @@ export async function renderAll(root: string): Promise<GeneratedFiles> {
   const specs = await readSpecDocuments(root);
   const files: GeneratedFiles = new Map();
   for (const spec of specs) {
-    const description = describe(spec, await readOverrides(root, spec));
+    const overrides = await readOverrides(root, spec);
+    const description = describe(spec, overrides);
+    const signatures = methodSignatures(spec, description, overrides);
     const outputs: [string, string][] = [
-      [`${GENERATED_DIRS[0]}/${spec.name}.ts`, (await emitTypes(spec)) + emitMethodTypes(description)],
+      [
+        `${GENERATED_DIRS[0]}/${spec.name}.ts`,
+        (await emitTypes(spec)) + emitMethodTypes(spec.relativePath, signatures),
+      ],
       [`${GENERATED_DIRS[1]}/${spec.name}.ts`, emitOperations(spec, description)],
     ];
+    if (spec.name === CLIENT_DOCUMENT)
+      outputs.push([
+        `${GENERATED_DIRS[2]}/${spec.name}.ts`,
+        emitClientMethods(root, spec.relativePath, overrides.file, signatures),
+      ]);
     for (const [path, body] of outputs) files.set(path, header(spec) + body);
+    if (spec.name === CLIENT_DOCUMENT)
+      files.set(GENERATED_FILES[0], emitApiReference(spec.relativePath, overrides.file, signatures));
   }
   return files;
 }

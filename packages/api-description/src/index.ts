@@ -13,6 +13,7 @@ export { findOperation } from "./find-operation.js";
 export { NULL_BODY_STATUSES } from "./null-body-statuses.js";
 export { REDACTED, redactSecret } from "./redact-secret.js";
 export { schemaNameOf } from "./schema-name-of.js";
+export { TERMINAL_RUN_STATUSES } from "./terminal-run-statuses.js";
 export { validate } from "./validate.js";
 export { validateStrict } from "./validate-strict.js";
 export type { ValidateOptions, ValidationIssue, ValidationResult } from "./validate.js";

@@ -1,55 +1,32 @@
-import { datafoldApi } from "@datafold-ci/api-description";
-import type { OperationMethods, paths } from "@datafold-ci/types";
-import openapiFetch, { type Client } from "openapi-fetch";
-import { type CallContext, createOperationCall, type RetryGuard } from "./call-operation.js";
-import type { CallOptions, DatafoldClientOptions, TriggerOptions } from "./options.js";
-import { type ResolvedConfig, resolveClientConfig } from "./resolve-config.js";
-import { createResilientFetch, type ResilientFetchSettings } from "./resilient-fetch.js";
+import type { paths } from "@datafold-ci/types";
+import openapiFetch from "openapi-fetch";
+import { type ClientConfig, type ResolvedConfig, resolveClientConfig } from "./config.js";
+import { createDatafoldMethods, type DatafoldMethods } from "./generated/datafold-api.js";
+import type { DatafoldClientOptions } from "./options.js";
+import { createRequestCore } from "./request-loop.js";
 import { defaultRuntime, type Runtime } from "./runtime.js";
-import { startedRunCheck } from "./started-run-check.js";
 
 // The CJS build loads openapi-fetch's CJS file, whose function is `exports.default`; esbuild, like
 // Node, makes a default import of CommonJS the whole `module.exports`. Unwrap it there.
-const createClient = (openapiFetch as unknown as { default?: typeof openapiFetch }).default ?? openapiFetch;
+const createClient = (openapiFetch as { default?: typeof openapiFetch }).default ?? openapiFetch;
 
 /**
- * A configured Datafold client; see {@link createDatafoldClient}. It has one method per operation
- * in `spec/`, generated (`OperationMethods` in `@datafold-ci/types`), among them:
- *
- * - `triggerPrRun(ciConfigId, details, options?)`: starts a PR/MR run. Resolves with Datafold's
- *   answer; `ci_run_id` null or absent is success too: Datafold accepted the call but started no
- *   run (the CI config requires a PR label, ignores the changed files, …).
- * - `listCiRuns(ciConfigId, query?, options?)`: the config's runs, newest first, filtered by
- *   `pr_sha`, `pr_num`, paged by `limit` and `offset`.
- * - `uploadPrChanges(ciConfigId, prNum, diffs, options?)`: attaches the PR's changed tables to its
- *   waiting run; null ids mean no run was waiting for that PR.
- *
- * Every method:
- * @throws {DatafoldInputError} before any request, naming every bad argument.
- * @throws {DatafoldApiError} (or a subclass) when Datafold answers with an error status.
- * @throws {DatafoldConnectionError} / {DatafoldTimeoutError} when no answer came, retries included.
- * @throws {DatafoldInvalidResponseError} when a success answer is not the JSON the spec promises.
- * @throws the signal's reason when `options.signal` aborts.
+ * A configured Datafold client: one method per operation of the spec (see `DatafoldMethods` and
+ * `API.md`), among them `triggerPrRun`, `listCiRuns` and `uploadPrChanges`, plus where it sends and
+ * how it is configured.
  */
-export type DatafoldClient = Omit<OperationMethods<CallOptions>, "triggerPrRun"> &
-  Pick<OperationMethods<TriggerOptions>, "triggerPrRun"> & {
-    /**
-     * The openapi-fetch client over every operation in the spec, with the same auth, retries and
-     * timeouts. Error answers are returned as `{ error, response }`, openapi-fetch style; only
-     * connection failures and timeouts throw.
-     */
-    readonly api: Client<paths>;
-    /** Where requests go: the resolved base URL, without a trailing slash. */
-    readonly baseUrl: string;
-    /** The resolved options, each with where it came from, for tools that report them. */
-    readonly config: ResolvedConfig;
-  };
+export type DatafoldClient = DatafoldMethods & {
+  /** Where requests go: the resolved base URL, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The resolved options, each with where it came from, for tools that report them. The key is never here. */
+  readonly config: ResolvedConfig;
+};
 
 /**
- * Creates a Datafold client. Options default to the environment (`DATAFOLD_API_KEY`,
- * `DATAFOLD_HOST`) and are all checked here.
+ * Creates a Datafold client. Options default to the environment (`DATAFOLD_API_KEY`, `DATAFOLD_HOST`)
+ * and are all checked here, unknown names included.
  *
- * @throws {DatafoldInputError} listing every bad option (no API key, a base URL without a scheme, …).
+ * @throws {DatafoldInputError} listing every bad option (no API key, a base URL without a scheme, `timeout` for `timeoutMs`, …).
  * @example
  * const datafold = createDatafoldClient();
  * const job = await datafold.triggerPrRun(1234, {
@@ -67,34 +44,22 @@ export function createDatafoldClientWithRuntime(
   options: DatafoldClientOptions,
   runtime: Runtime,
 ): DatafoldClient {
-  const config = resolveClientConfig(options);
-  const resilientFetch = (overrides: Partial<ResilientFetchSettings>) =>
-    createResilientFetch({
-      fetch: config.fetch,
-      timeoutMs: config.timeoutMs,
-      maxRetries: config.maxRetries,
-      onRetry: config.onRetry,
-      secret: config.apiKey,
-      runtime,
-      ...overrides,
-    });
+  const config: ClientConfig = resolveClientConfig(options);
   const api = createClient<paths>({
     baseUrl: config.baseUrl,
     headers: config.headers,
-    fetch: resilientFetch({}),
+    // The platform's `fetch` is looked up per request, so an interceptor installed after the client
+    // was made (msw, say) still applies.
+    fetch: (request) => (config.fetch ?? globalThis.fetch)(request),
   });
-  const context: CallContext = { api, description: datafoldApi, config, runtime, resilientFetch };
-  // The one operation that is not safe to repeat: a retried trigger can start a second run (issue 11).
-  const guards: Record<string, RetryGuard> = {
-    triggerPrRun: startedRunCheck(() => methods.listCiRuns as never, config.onStartedRunCheck),
+  const { baseUrl, baseUrlSource, apiKeySource, timeoutMs, totalTimeoutMs, maxRetries } = config;
+  const resolved: ResolvedConfig = {
+    baseUrl,
+    baseUrlSource,
+    apiKeySource,
+    timeoutMs,
+    totalTimeoutMs,
+    maxRetries,
   };
-  const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = Object.fromEntries(
-    datafoldApi.operations.map((operation) => [
-      operation.clientMethod.name,
-      createOperationCall(context, operation, guards[operation.clientMethod.name]),
-    ]),
-  );
-  const { baseUrl, baseUrlSource, apiKeySource, timeoutMs, maxRetries } = config;
-  const resolved: ResolvedConfig = { baseUrl, baseUrlSource, apiKeySource, timeoutMs, maxRetries };
-  return { ...methods, api, baseUrl, config: resolved } as unknown as DatafoldClient;
+  return { ...createDatafoldMethods(createRequestCore(api, config, runtime)), baseUrl, config: resolved };
 }

@@ -1,38 +1,36 @@
 /**
- * `@datafold-ci/client`: calls Datafold's CI API — start a PR/MR run, list runs, upload PR changes —
- * with auth, retries, timeouts, input validation and typed errors, one method per operation of
- * Datafold's OpenAPI document, over openapi-fetch.
+ * `@datafold-ci/client`: calls Datafold's CI API (start a PR/MR run, list runs, upload PR changes)
+ * with auth, retries, one time budget per call, input validation and typed errors: one method per
+ * operation of Datafold's OpenAPI document, over openapi-fetch. `API.md` lists every method.
  * @packageDocumentation
  */
-export type {
-  APIPrDetails,
-  ApiCiRun,
-  CiDiff,
-  OperationMethods,
-  SubmitCiJob,
-  ValidationError,
-} from "@datafold-ci/types";
-export { checkInput, checkTriggerInput } from "./check-trigger-input.js";
+export type * from "@datafold-ci/types";
+export { checkInput } from "./check-input.js";
+export { type ClientDefaults, clientDefaults, type ResolvedConfig } from "./config.js";
 export { createDatafoldClient, type DatafoldClient } from "./create-datafold-client.js";
-export { DatafoldApiError, type DatafoldApiErrorOptions } from "./errors/datafold-api-error.js";
-export { DatafoldAuthError } from "./errors/datafold-auth-error.js";
-export { DatafoldConnectionError } from "./errors/datafold-connection-error.js";
-export { DatafoldError, type DatafoldErrorOptions } from "./errors/datafold-error.js";
-export { DatafoldInputError } from "./errors/datafold-input-error.js";
-export { DatafoldInvalidResponseError } from "./errors/datafold-invalid-response-error.js";
-export { DatafoldNotFoundError } from "./errors/datafold-not-found-error.js";
-export { DatafoldRateLimitError } from "./errors/datafold-rate-limit-error.js";
-export { DatafoldServerError } from "./errors/datafold-server-error.js";
-export { DatafoldTimeoutError } from "./errors/datafold-timeout-error.js";
-export { DatafoldValidationError } from "./errors/datafold-validation-error.js";
-export * from "./errors/type-guards.js";
+export {
+  type ConnectionFailureKind,
+  DatafoldApiError,
+  type DatafoldApiErrorOptions,
+  DatafoldAuthError,
+  DatafoldConnectionError,
+  DatafoldError,
+  type DatafoldErrorOptions,
+  DatafoldInputError,
+  DatafoldInvalidResponseError,
+  DatafoldNotFoundError,
+  DatafoldRateLimitError,
+  DatafoldServerError,
+  DatafoldTimeoutError,
+  DatafoldValidationError,
+  type FastApiValidationItem,
+} from "./errors.js";
+export type { DatafoldMethods, TriggerPrRunOptions } from "./generated/datafold-api.js";
 export type { InputIssue } from "./input-issue.js";
-export type { CallOptions, DatafoldClientOptions, TriggerOptions } from "./options.js";
-export { API_KEY_VARIABLES, DEFAULT_BASE_URL, type ResolvedConfig } from "./resolve-config.js";
-export type { RetryEvent } from "./retry-event.js";
-export { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, TRIGGER_RETRYABLE_STATUSES } from "./retry-policy.js";
+export type { LookForStartedRunOptions, StartedRunCheckEvent } from "./look-for-started-run.js";
+export type { CallOptions, DatafoldClientOptions } from "./options.js";
+export type { RetryEvent } from "./request-loop.js";
 export type { Runtime } from "./runtime.js";
-export type { StartedRunCheckEvent } from "./started-run-check.js";
 export {
   type CiRunLister,
   type CiRunOutcome,

@@ -1,5 +1,5 @@
-import type { RetryEvent } from "./retry-event.js";
-import type { StartedRunCheckEvent } from "./started-run-check.js";
+import type { StartedRunCheckEvent } from "./look-for-started-run.js";
+import type { RetryEvent } from "./request-loop.js";
 
 /**
  * Options of {@link createDatafoldClient}. Every one has a default; with `DATAFOLD_API_KEY` set,
@@ -23,14 +23,22 @@ export interface DatafoldClientOptions {
   baseUrl?: string;
   /**
    * How long one attempt may take, from sending the request to the last byte of the response.
-   * Each retry gets a fresh `timeoutMs`.
+   * Each retry gets a fresh `timeoutMs`, clamped to what remains of `totalTimeoutMs`.
    * @default 30_000
    */
   timeoutMs?: number;
   /**
+   * How long one call may take in all: every attempt, the waits between them, and for `triggerPrRun`
+   * the looks at the PR's runs (`TriggerOptions.checkForStartedRun`). When it runs out the call ends
+   * with a `DatafoldTimeoutError` whose `budget` is `"total"`.
+   * @default 120_000
+   */
+  totalTimeoutMs?: number;
+  /**
    * Retries after a connection error, a timeout or an answer with a status in
-   * {@link RETRYABLE_STATUSES} ({@link TRIGGER_RETRYABLE_STATUSES} for `triggerPrRun`), so at most
-   * `maxRetries + 1` attempts. `0` turns retries off.
+   * `clientDefaults.retryableStatuses` (`clientDefaults.triggerRetryableStatuses` for `triggerPrRun`),
+   * so at most `maxRetries + 1` attempts. `0` turns retries off. An untrusted certificate and a proxy's
+   * refusal are never retried.
    * @default 2
    */
   maxRetries?: number;
@@ -108,6 +116,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** @default the client's `timeoutMs` */
   timeoutMs?: number;
+  /** @default the client's `totalTimeoutMs` */
+  totalTimeoutMs?: number;
   /** @default the client's `maxRetries` */
   maxRetries?: number;
 }
@@ -118,7 +128,8 @@ export interface TriggerOptions extends CallOptions {
    * Before retrying a failure that may have started a run (a timeout, a connection broken after it
    * was made, a 500, 502 or 504), list the PR head's runs and return the run that attempt started
    * instead of triggering again. Costs one `listCiRuns` call before the first attempt (to know the
-   * runs that already existed), and one per such failure. `false`: retry blindly, as before.
+   * runs that already existed), and one per such failure, both within the call's `totalTimeoutMs`.
+   * `false`: retry without looking.
    * @default true
    */
   checkForStartedRun?: boolean;

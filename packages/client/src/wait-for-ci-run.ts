@@ -1,21 +1,22 @@
-import type { ApiCiRun } from "@datafold-ci/types";
-import type { DatafoldClient } from "./create-datafold-client.js";
+import { TERMINAL_RUN_STATUSES } from "@datafold-ci/api-description";
+import type { ListCiRunsQuery, ListCiRunsResult } from "@datafold-ci/types";
 import {
-  isDatafoldConnectionError,
-  isDatafoldRateLimitError,
-  isDatafoldServerError,
-  isDatafoldTimeoutError,
-} from "./errors/type-guards.js";
+  DatafoldConnectionError,
+  DatafoldRateLimitError,
+  DatafoldServerError,
+  DatafoldTimeoutError,
+} from "./errors.js";
+import type { DatafoldMethods } from "./generated/datafold-api.js";
 import { defaultRuntime, type Runtime } from "./runtime.js";
 
 /** What {@link waitForCiRun} needs of a client: its `listCiRuns` (`GET …/runs`). Any `DatafoldClient` is one. */
-export type CiRunLister = Pick<DatafoldClient, "listCiRuns">;
+export type CiRunLister = Pick<DatafoldMethods, "listCiRuns">;
 
-/** The list query: the generated method's own parameter type. */
-type CiRunListQuery = NonNullable<Parameters<CiRunLister["listCiRuns"]>[1]>;
+/** One run as the list shows it: the list's item type, whatever the spec names its schema. */
+type ApiCiRun = ListCiRunsResult[number];
 
 /** The statuses after which a run changes no more, as the official SDK (`datafold-sdk`) treats them. */
-export const TERMINAL_CI_RUN_STATUSES = ["done", "failed", "cancelled"] as const;
+export const TERMINAL_CI_RUN_STATUSES: readonly ["done", "failed", "cancelled"] = TERMINAL_RUN_STATUSES;
 
 /** A run's status seen for the first time, or changed since the last poll. */
 export interface CiRunStatusEvent {
@@ -101,8 +102,8 @@ const JITTER = 0.2;
  * out, or the run never appears. Any other status is progress, reported as it is: Datafold documents
  * no status enum.
  *
- * Economy: waits 2 s, then 1.5× longer each time up to 15 s, less up to 20 % jitter: a 10-minute run
- * costs about 45 list calls (the official SDK polls every 5 s: 120). A 429 waits at least its
+ * Economy: waits 2 s, then 1.5× longer each time up to 15 s, less up to 20 % jitter, where the
+ * official SDK polls every 5 s (`pnpm bench` counts both for a 10-minute run). A 429 waits at least its
  * `Retry-After`; 429, 5xx, connection errors and timeouts are retried until `timeoutMs` and never end
  * the wait. Any other error (401/403/404, a 422, an invalid answer) ends it: the promise rejects with it.
  *
@@ -153,7 +154,7 @@ export async function waitForCiRun(client: CiRunLister, options: WaitForCiRunOpt
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (!isRetryable(error)) throw error;
-      const asked = isDatafoldRateLimitError(error) ? (error.retryAfterMs ?? 0) : 0;
+      const asked = error instanceof DatafoldRateLimitError ? (error.retryAfterMs ?? 0) : 0;
       wait = Math.max(nextWait(interval, runtime), asked);
       options.onPollFailure?.({ error, retryInMs: wait });
     }
@@ -167,7 +168,7 @@ export async function waitForCiRun(client: CiRunLister, options: WaitForCiRunOpt
   }
 }
 
-function listQuery({ prSha, prNum, ciRunId }: WaitForCiRunOptions): CiRunListQuery {
+function listQuery({ prSha, prNum, ciRunId }: WaitForCiRunOptions): ListCiRunsQuery {
   if (prSha) return { pr_sha: prSha };
   if (prNum !== undefined && prNum !== "") return { pr_num: String(prNum) };
   throw new TypeError(`waitForCiRun: run ${ciRunId}: give prSha or prNum, to list the PR's runs`);
@@ -178,7 +179,7 @@ async function findRun(
   client: CiRunLister,
   ciConfigId: number,
   ciRunId: number,
-  query: CiRunListQuery,
+  query: ListCiRunsQuery,
   limit: number,
   signal: AbortSignal,
   counted: () => void,
@@ -199,9 +200,9 @@ function nextWait(interval: number, runtime: Runtime): number {
 
 function isRetryable(error: unknown): boolean {
   return (
-    isDatafoldRateLimitError(error) ||
-    isDatafoldServerError(error) ||
-    isDatafoldConnectionError(error) ||
-    isDatafoldTimeoutError(error)
+    error instanceof DatafoldRateLimitError ||
+    error instanceof DatafoldServerError ||
+    error instanceof DatafoldConnectionError ||
+    error instanceof DatafoldTimeoutError
   );
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   createDatafoldClient,
   DatafoldInputError,
-  DEFAULT_BASE_URL,
+  clientDefaults,
   type DatafoldClientOptions,
 } from "../src/index.js";
 import { details, testClient } from "./helpers/client.js";
@@ -103,7 +103,7 @@ describe("API key", () => {
 describe("base URL", () => {
   const apiKey = "unused-key-for-url-tests";
 
-  it(`defaults to ${DEFAULT_BASE_URL}, the spec's server`, async () => {
+  it(`defaults to ${clientDefaults.baseUrl}, the spec's server`, async () => {
     expect((await sent({ apiKey })).url).toBe("https://app.datafold.com/api/v1/ci/7/trigger");
   });
 
@@ -207,7 +207,7 @@ describe("other options", () => {
     const descriptor = Object.getOwnPropertyDescriptor(globalThis, "process")!;
     Reflect.deleteProperty(globalThis, "process");
     try {
-      expect(createDatafoldClient({ apiKey }).baseUrl).toBe(DEFAULT_BASE_URL);
+      expect(createDatafoldClient({ apiKey }).baseUrl).toBe(clientDefaults.baseUrl);
     } finally {
       Object.defineProperty(globalThis, "process", descriptor);
     }
@@ -222,7 +222,7 @@ describe("other options", () => {
         },
       },
     );
-    expect(createDatafoldClient({ apiKey, env }).baseUrl).toBe(DEFAULT_BASE_URL);
+    expect(createDatafoldClient({ apiKey, env }).baseUrl).toBe(clientDefaults.baseUrl);
   });
 });
 
@@ -238,7 +238,7 @@ describe("sources: what messages call each option", () => {
     expect(error.issues).toEqual([
       {
         field: "baseUrl",
-        message: `--host (from flag --host) is not a full URL (got "app.datafold.com"); expected one with a scheme, e.g. ${DEFAULT_BASE_URL}`,
+        message: `--host (from flag --host) is not a full URL (got "app.datafold.com"); expected one with a scheme, e.g. ${clientDefaults.baseUrl}`,
       },
     ]);
   });

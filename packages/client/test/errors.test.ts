@@ -9,12 +9,8 @@ import {
   DatafoldNotFoundError,
   DatafoldRateLimitError,
   DatafoldServerError,
+  DatafoldInputError,
   DatafoldValidationError,
-  isDatafoldApiError,
-  isDatafoldError,
-  isDatafoldInputError,
-  isDatafoldNotFoundError,
-  isDatafoldValidationError,
 } from "../src/index.js";
 import { details, testClient } from "./helpers/client.js";
 import { json, type Script, scriptedFetch } from "./helpers/fake-fetch.js";
@@ -188,10 +184,9 @@ describe("the error family", () => {
   it("puts the status errors under DatafoldApiError", async () => {
     const error = await failure(json(404, { detail: "Not Found" }));
     expect(error).toBeInstanceOf(DatafoldApiError);
-    expect(isDatafoldApiError(error)).toBe(true);
-    expect(isDatafoldNotFoundError(error)).toBe(true);
-    expect(isDatafoldValidationError(error)).toBe(false);
-    expect(isDatafoldInputError(error)).toBe(false);
+    expect(error).toBeInstanceOf(DatafoldNotFoundError);
+    expect(error).not.toBeInstanceOf(DatafoldValidationError);
+    expect(error).not.toBeInstanceOf(DatafoldInputError);
   });
 
   it("keeps what a caller needs in JSON.stringify(error)", async () => {
@@ -204,19 +199,32 @@ describe("the error family", () => {
     });
   });
 
-  it("has guards that recognise errors from another realm, where instanceof fails", () => {
+  it("recognises its errors from another realm by the brand they carry, where the constructors differ", () => {
+    // What another copy of the package (the CommonJS build beside the ES module one) or a vm context
+    // makes: a different class, carrying the same brand.
+    const brand = Symbol.for("@datafold-ci/client.error-lineage");
     const foreign = runInNewContext(
-      `const e = new Error("from elsewhere"); e.name = "DatafoldNotFoundError"; e.status = 404; e`,
+      `const e = new Error("from elsewhere"); e.name = "DatafoldNotFoundError"; e.status = 404;
+       Object.defineProperty(e, brand, { value: ["DatafoldNotFoundError", "DatafoldApiError", "DatafoldError"] }); e`,
+      { brand },
     );
     expect(foreign instanceof Error).toBe(false);
-    expect(isDatafoldNotFoundError(foreign)).toBe(true);
-    expect(isDatafoldApiError(foreign)).toBe(true);
-    expect(isDatafoldError(foreign)).toBe(true);
-    expect(isDatafoldInputError(foreign)).toBe(false);
+    expect(foreign).toBeInstanceOf(DatafoldNotFoundError);
+    expect(foreign).toBeInstanceOf(DatafoldApiError);
+    expect(foreign).toBeInstanceOf(DatafoldError);
+    expect(foreign).not.toBeInstanceOf(DatafoldInputError);
   });
 
-  it("has guards that refuse look-alikes and non-errors", () => {
-    for (const value of [null, undefined, "DatafoldError", { name: "TypeError" }, new Error("x")])
-      expect(isDatafoldError(value)).toBe(false);
+  it("is not fooled by a look-alike with the same name, nor by non-errors", () => {
+    for (const value of [
+      null,
+      undefined,
+      "DatafoldError",
+      { name: "DatafoldApiError", status: 404 },
+      Object.assign(new Error("x"), { name: "DatafoldNotFoundError" }),
+    ]) {
+      expect(value instanceof DatafoldError).toBe(false);
+      expect(value instanceof DatafoldApiError).toBe(false);
+    }
   });
 });

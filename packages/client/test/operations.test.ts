@@ -194,6 +194,7 @@ describe("the client's resolved configuration", () => {
       baseUrlSource: "--host",
       apiKeySource: "the apiKey option",
       timeoutMs: 30_000,
+      totalTimeoutMs: 120_000,
       maxRetries: 2,
     });
     expect(JSON.stringify(datafold.config)).not.toContain(datafold.apiKey);

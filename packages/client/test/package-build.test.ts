@@ -27,18 +27,21 @@ describe("the ESM and CJS builds", () => {
     }
   });
 
-  it("recognise each other's errors through the guards, where instanceof cannot (dual-package hazard)", () => {
+  it("recognise each other's errors with instanceof, though their classes differ (the dual-package hazard)", () => {
+    expect(cjs.DatafoldInputError).not.toBe(esm.DatafoldInputError);
     const fromCjs = thrownBy(() => cjs.createDatafoldClient({ env: {} }));
-    expect(fromCjs instanceof esm.DatafoldInputError).toBe(false);
-    expect(esm.isDatafoldInputError(fromCjs)).toBe(true);
-    expect(esm.isDatafoldError(fromCjs)).toBe(true);
+    const fromEsm = thrownBy(() => esm.createDatafoldClient({ env: {} }));
+    expect(fromCjs).toBeInstanceOf(esm.DatafoldInputError);
+    expect(fromCjs).toBeInstanceOf(esm.DatafoldError);
+    expect(fromEsm).toBeInstanceOf(cjs.DatafoldInputError);
+    expect(fromCjs).not.toBeInstanceOf(esm.DatafoldApiError);
   });
 
-  it("import nothing from node: and bundle the private spec package", () => {
+  it("import nothing from node: and bundle the private api-description package", () => {
     for (const file of ["index.js", "index.cjs"]) {
       const code = readFileSync(new URL(file, dist), "utf8");
       expect(code).not.toMatch(/["']node:/);
-      expect(code).not.toMatch(/@datafold-ci\/spec/);
+      expect(code).not.toMatch(/@datafold-ci\/api-description/);
     }
   });
 });

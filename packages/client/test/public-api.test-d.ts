@@ -1,27 +1,23 @@
-import type { APIPrDetails, paths, SubmitCiJob, ValidationError } from "@datafold-ci/types";
-import type { Client } from "openapi-fetch";
+import type { ApiCiRun, APIPrDetails, CiDiff, ListCiRunsQuery, SubmitCiJob } from "@datafold-ci/types";
 import { describe, expectTypeOf, it } from "vitest";
 import {
   type CallOptions,
-  checkTriggerInput,
+  checkInput,
+  clientDefaults,
   createDatafoldClient,
-  type DatafoldApiError,
+  DatafoldApiError,
   type DatafoldClient,
   type DatafoldClientOptions,
   DatafoldError,
   type DatafoldInputError,
-  type DatafoldRateLimitError,
+  DatafoldRateLimitError,
   type DatafoldTimeoutError,
-  type DatafoldValidationError,
-  DEFAULT_BASE_URL,
+  DatafoldValidationError,
+  type FastApiValidationItem,
   type InputIssue,
-  isDatafoldApiError,
-  isDatafoldError,
-  isDatafoldRateLimitError,
-  isDatafoldValidationError,
   type RetryEvent,
   type StartedRunCheckEvent,
-  type TriggerOptions,
+  type TriggerPrRunOptions,
 } from "../src/index.js";
 
 const pr: APIPrDetails = { pr_number: 1, pr_branch: "f", base_branch: "main", pr_sha: "a", base_sha: "b" };
@@ -30,13 +26,13 @@ describe("public types", () => {
   it("createDatafoldClient takes optional options and returns a DatafoldClient", () => {
     expectTypeOf(createDatafoldClient).parameters.toEqualTypeOf<[options?: DatafoldClientOptions]>();
     expectTypeOf(createDatafoldClient()).toEqualTypeOf<DatafoldClient>();
-    expectTypeOf(DEFAULT_BASE_URL).toEqualTypeOf<string | undefined>();
+    expectTypeOf(clientDefaults.baseUrl).toEqualTypeOf<string | undefined>();
   });
 
   it("triggerPrRun takes the wire-named PR details and resolves with SubmitCiJob", () => {
     const datafold = createDatafoldClient();
     expectTypeOf(datafold.triggerPrRun(1, pr)).toEqualTypeOf<Promise<SubmitCiJob>>();
-    expectTypeOf(datafold.triggerPrRun).parameter(2).toEqualTypeOf<TriggerOptions | undefined>();
+    expectTypeOf(datafold.triggerPrRun).parameter(2).toEqualTypeOf<TriggerPrRunOptions | undefined>();
     expectTypeOf<SubmitCiJob["ci_run_id"]>().toEqualTypeOf<number | null | undefined>();
     // @ts-expect-error camelCase is not the wire format
     datafold.triggerPrRun(1, { prNumber: 1, prBranch: "f", baseBranch: "main", prSha: "a", baseSha: "b" });
@@ -46,12 +42,21 @@ describe("public types", () => {
     datafold.triggerPrRun("1", pr);
   });
 
-  it("exposes the openapi-fetch client over the generated paths, read-only", () => {
+  it("reads in an editor as the spec names things: numbers, schema names, named query objects", () => {
     const datafold = createDatafoldClient();
-    expectTypeOf(datafold.api).toEqualTypeOf<Client<paths>>();
+    expectTypeOf(datafold.triggerPrRun).parameters.toEqualTypeOf<
+      [ciConfigId: number, details: APIPrDetails, options?: TriggerPrRunOptions]
+    >();
+    expectTypeOf(datafold.listCiRuns).parameters.toEqualTypeOf<
+      [ciConfigId: number, query?: ListCiRunsQuery, options?: CallOptions]
+    >();
+    expectTypeOf(datafold.listCiRuns(1)).toEqualTypeOf<Promise<ApiCiRun[]>>();
+    expectTypeOf(datafold.uploadPrChanges).parameters.toEqualTypeOf<
+      [ciConfigId: number, prNum: number, diffs: CiDiff[], options?: CallOptions]
+    >();
     expectTypeOf(datafold.baseUrl).toEqualTypeOf<string>();
-    // @ts-expect-error api is read-only
-    datafold.api = createDatafoldClient().api;
+    // @ts-expect-error baseUrl is read-only
+    datafold.baseUrl = "https://elsewhere.example";
   });
 
   it("types every option, with exact optional properties", () => {
@@ -59,6 +64,7 @@ describe("public types", () => {
       apiKey?: string;
       baseUrl?: string;
       timeoutMs?: number;
+      totalTimeoutMs?: number;
       maxRetries?: number;
       fetch?: typeof globalThis.fetch;
       headers?: Record<string, string>;
@@ -72,19 +78,17 @@ describe("public types", () => {
     expectTypeOf<CallOptions>().toEqualTypeOf<{
       signal?: AbortSignal;
       timeoutMs?: number;
+      totalTimeoutMs?: number;
       maxRetries?: number;
     }>();
-    expectTypeOf<TriggerOptions>().toEqualTypeOf<{
-      signal?: AbortSignal;
-      timeoutMs?: number;
-      maxRetries?: number;
-      checkForStartedRun?: boolean;
-    }>();
+    expectTypeOf<TriggerPrRunOptions>().toMatchTypeOf<CallOptions & { checkForStartedRun?: boolean }>();
     expectTypeOf<RetryEvent["reason"]>().toEqualTypeOf<"connection" | "timeout" | "status">();
   });
 
-  it("checkTriggerInput takes anything and returns InputIssue[]", () => {
-    expectTypeOf(checkTriggerInput).toEqualTypeOf<(ciConfigId: unknown, details: unknown) => InputIssue[]>();
+  it("checkInput takes a method's name and anything, and returns InputIssue[]", () => {
+    expectTypeOf(checkInput("triggerPrRun", 7, {})).toEqualTypeOf<InputIssue[]>();
+    // @ts-expect-error not a method of the client
+    checkInput("triggerRun", 7, {});
     expectTypeOf<InputIssue>().toEqualTypeOf<{ field: string; message: string }>();
   });
 
@@ -92,7 +96,7 @@ describe("public types", () => {
     expectTypeOf<DatafoldInputError["name"]>().toEqualTypeOf<"DatafoldInputError">();
     expectTypeOf<DatafoldTimeoutError["name"]>().toEqualTypeOf<"DatafoldTimeoutError">();
     expectTypeOf<DatafoldInputError["issues"]>().toEqualTypeOf<readonly InputIssue[]>();
-    expectTypeOf<DatafoldValidationError["errors"]>().toEqualTypeOf<readonly ValidationError[]>();
+    expectTypeOf<DatafoldValidationError["errors"]>().toEqualTypeOf<readonly FastApiValidationItem[]>();
     expectTypeOf<DatafoldApiError["status"]>().toEqualTypeOf<number>();
     expectTypeOf<DatafoldApiError["detail"]>().toEqualTypeOf<unknown>();
     expectTypeOf<DatafoldError["attempts"]>().toEqualTypeOf<number | undefined>();
@@ -102,12 +106,13 @@ describe("public types", () => {
     expectTypeOf<DatafoldError>().toExtend<Error>();
   });
 
-  it("has guards that narrow unknown", () => {
+  it("narrows unknown with instanceof", () => {
     const error: unknown = new DatafoldError("x");
-    if (isDatafoldValidationError(error))
-      expectTypeOf(error.errors).toEqualTypeOf<readonly ValidationError[]>();
-    if (isDatafoldApiError(error)) expectTypeOf(error.status).toEqualTypeOf<number>();
-    if (isDatafoldRateLimitError(error)) expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | undefined>();
-    if (isDatafoldError(error)) expectTypeOf(error).toEqualTypeOf<DatafoldError>();
+    if (error instanceof DatafoldValidationError)
+      expectTypeOf(error.errors).toEqualTypeOf<readonly FastApiValidationItem[]>();
+    if (error instanceof DatafoldApiError) expectTypeOf(error.status).toEqualTypeOf<number>();
+    if (error instanceof DatafoldRateLimitError)
+      expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | undefined>();
+    if (error instanceof DatafoldError) expectTypeOf(error).toEqualTypeOf<DatafoldError>();
   });
 });

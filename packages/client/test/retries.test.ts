@@ -6,9 +6,8 @@ import {
   DatafoldRateLimitError,
   DatafoldServerError,
   DatafoldTimeoutError,
-  RETRYABLE_STATUSES,
+  clientDefaults,
   type RetryEvent,
-  TRIGGER_RETRYABLE_STATUSES,
 } from "../src/index.js";
 import { defaultRuntime } from "../src/runtime.js";
 import { details, testClient } from "./helpers/client.js";
@@ -49,7 +48,7 @@ describe("which failures are retried", () => {
     expect(triggered.seen).toHaveLength(1);
   });
 
-  it("retries exactly the statuses it exports, which tools print as its policy (issue 14)", async () => {
+  it("retries exactly the statuses it exports, which tools print as its policy", async () => {
     const retried = async (call: (client: ReturnType<typeof testClient>) => Promise<unknown>) => {
       const statuses: number[] = [];
       for (let code = 400; code <= 599; code++) {
@@ -59,12 +58,12 @@ describe("which failures are retried", () => {
       }
       return statuses;
     };
-    expect(await retried((client) => client.listCiRuns(7))).toEqual(RETRYABLE_STATUSES);
+    expect(await retried((client) => client.listCiRuns(7))).toEqual(clientDefaults.retryableStatuses);
     expect(await retried((client) => client.triggerPrRun(7, details, blind))).toEqual(
-      TRIGGER_RETRYABLE_STATUSES,
+      clientDefaults.triggerRetryableStatuses,
     );
-    expect(RETRYABLE_STATUSES).toContain(408);
-    expect(TRIGGER_RETRYABLE_STATUSES).not.toContain(409);
+    expect(clientDefaults.retryableStatuses).toContain(408);
+    expect(clientDefaults.triggerRetryableStatuses).not.toContain(409);
   });
 
   it("does not retry a 4xx even when it carries Retry-After", async () => {
@@ -238,8 +237,23 @@ describe("how long it waits", () => {
     const fetch = scriptedFetch(status(429, { "Retry-After": "2" }), new TypeError("fetch failed"), started);
     await testClient({ fetch, onRetry: (event) => events.push(event) }).triggerPrRun(7, details, blind);
     expect(events).toEqual([
-      { attempt: 2, maxAttempts: 3, delayMs: 2000, reason: "status", status: 429 },
-      { attempt: 3, maxAttempts: 3, delayMs: 1000, reason: "connection" },
+      {
+        method: "triggerPrRun",
+        operation: "Trigger a PR/MR run",
+        attempt: 2,
+        maxAttempts: 3,
+        delayMs: 2000,
+        reason: "status",
+        status: 429,
+      },
+      {
+        method: "triggerPrRun",
+        operation: "Trigger a PR/MR run",
+        attempt: 3,
+        maxAttempts: 3,
+        delayMs: 1000,
+        reason: "connection",
+      },
     ]);
   });
 

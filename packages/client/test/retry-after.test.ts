@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryAfterMs } from "../src/retry-after.js";
+import { retryAfterMs } from "../src/retry-policy.js";
 import { details, testClient } from "./helpers/client.js";
 import { json, scriptedFetch } from "./helpers/fake-fetch.js";
 import { instantRuntime } from "./helpers/runtime.js";

@@ -153,8 +153,8 @@ describe("waitForCiRun outcomes", () => {
 describe("waitForCiRun when polling fails", () => {
   const retryable = () => [
     new DatafoldServerError("502", { status: 502 }),
-    new DatafoldConnectionError("reset"),
-    new DatafoldTimeoutError("slow", { timeoutMs: 30_000 }),
+    new DatafoldConnectionError("reset", { kind: "reset" }),
+    new DatafoldTimeoutError("slow", { budget: "attempt", timeoutMs: 30_000 }),
     new DatafoldRateLimitError("429", { status: 429 }),
   ];
 

@@ -1,13 +1,14 @@
 import { once } from "node:events";
 import { type AddressInfo, createServer, type Socket } from "node:net";
-import type { Middleware } from "openapi-fetch";
+import type { paths } from "@datafold-ci/types";
+import createClient from "openapi-fetch";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createDatafoldClient, type DatafoldClientOptions } from "../src/index.js";
 import { details } from "./helpers/client.js";
 import { testKey } from "./helpers/secrets.js";
 
-// The typed methods go through openapi-fetch like `datafold.api` calls do, with or without
-// middleware: the wire must not tell them apart.
+// The typed methods go through openapi-fetch: on the wire they must be what openapi-fetch itself sends
+// with the client's headers, and nothing else.
 
 const ANSWER = JSON.stringify({ ci_run_id: 1, run_id: 1 });
 
@@ -54,14 +55,12 @@ afterEach(async () => {
   await server.close();
 });
 
-const passThrough: Middleware = { onRequest: () => undefined };
-
 describe("triggerPrRun on the wire", () => {
   it.each<[string, Pick<DatafoldClientOptions, "fetch">]>([
     ["the platform's fetch", {}],
     ["a caller's fetch", { fetch: (request) => fetch(request) }],
   ])(
-    "sends byte for byte what `datafold.api` sends, with middleware registered or not, with %s",
+    "sends byte for byte what bare openapi-fetch sends with the same headers, with %s",
     async (_, options) => {
       const clientOptions: DatafoldClientOptions = {
         apiKey: testKey(),
@@ -71,39 +70,48 @@ describe("triggerPrRun on the wire", () => {
         userAgent: "byte-check/1.0",
         ...options,
       };
-      const plain = createDatafoldClient(clientOptions);
-      const withMiddleware = createDatafoldClient(clientOptions);
-      withMiddleware.api.use(passThrough);
-      const signal = new AbortController().signal;
+      const datafold = createDatafoldClient(clientOptions);
       // One request per call: the trigger's look at the PR's runs (started-run-check.test.ts) is off.
-      const callOptions = { signal, checkForStartedRun: false };
-
-      await expect(plain.triggerPrRun(7, details, callOptions)).resolves.toEqual({ ci_run_id: 1, run_id: 1 });
-      await expect(withMiddleware.triggerPrRun(7, details, callOptions)).resolves.toEqual({
+      await expect(datafold.triggerPrRun(7, details, { checkForStartedRun: false })).resolves.toEqual({
         ci_run_id: 1,
         run_id: 1,
       });
-      const { data } = await plain.api.POST("/api/v1/ci/{ci_config_id}/trigger", {
+      const [first] = server.requests;
+      const bare = createClient<paths>({
+        baseUrl: `${server.url}/prefix`,
+        headers: {
+          "X-Trace": "abc",
+          Accept: "application/json",
+          Authorization: `Key ${clientOptions.apiKey}`,
+          "User-Agent": /\r\nUser-Agent: ([^\r]+)\r\n/.exec(first!)![1]!,
+        },
+      });
+      await bare.POST("/api/v1/ci/{ci_config_id}/trigger", {
         params: { path: { ci_config_id: 7 } },
         body: details,
-        signal,
       });
-      expect(data).toEqual({ ci_run_id: 1, run_id: 1 });
-
-      const [first, ...others] = server.requests;
+      const second = server.requests[1];
       expect(first).toMatch(/^POST \/prefix\/api\/v1\/ci\/7\/trigger HTTP\/1\.1\r\n/);
       expect(first).toContain(`\r\nAuthorization: Key ${clientOptions.apiKey}\r\n`);
       expect(first).toContain("\r\nX-Trace: abc\r\n");
       expect(first).toContain("\r\nContent-Type: application/json\r\n");
+      expect(first).toMatch(/\r\nUser-Agent: byte-check\/1\.0 @datafold-ci\/client\/\S+\r\n/);
       expect(first!.endsWith(`\r\n\r\n${JSON.stringify(details)}`)).toBe(true);
-      expect(others).toEqual([first, first]);
+      expect(second).toEqual(first);
     },
   );
 
-  it("hands registered middleware one real Request per call", async () => {
-    const datafold = createDatafoldClient({ apiKey: testKey(), baseUrl: server.url, env: {} });
-    const seen: unknown[] = [];
-    datafold.api.use({ onRequest: ({ request }) => void seen.push(request) });
+  it("hands a caller's fetch one real Request per attempt", async () => {
+    const seen: Request[] = [];
+    const datafold = createDatafoldClient({
+      apiKey: testKey(),
+      baseUrl: server.url,
+      env: {},
+      fetch: (request) => {
+        seen.push(request as Request);
+        return fetch(request);
+      },
+    });
     await datafold.triggerPrRun(7, details, { checkForStartedRun: false });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toBeInstanceOf(Request);

@@ -253,29 +253,22 @@ export interface operations {
     };
 }
 
-/**
- * One method per operation of spec/datafold-api.yaml, as `@datafold-ci/client` names them; `Options`
- * is the client's per-call options type. Arguments: path parameters in path order, then the body,
- * then the query object, then options.
- */
-export interface OperationMethods<Options> {
-  /**
-   * List CI runs: `GET /api/v1/ci/{ci_config_id}/runs`.
-   * @param ciConfigId `ci_config_id`, CI config id
-   * @param query query parameters: pr_sha, pr_num, limit, offset
-   */
-  listCiRuns(ciConfigId: paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["parameters"]["path"]["ci_config_id"], query?: NonNullable<paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["parameters"]["query"]>, options?: Options): Promise<paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Trigger a PR/MR run: `POST /api/v1/ci/{ci_config_id}/trigger`.
-   * @param ciConfigId `ci_config_id`, CI config id
-   * @param details the body: `APIPrDetails`
-   */
-  triggerPrRun(ciConfigId: paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["parameters"]["path"]["ci_config_id"], details: NonNullable<paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["requestBody"]>["content"]["application/json"], options?: Options): Promise<paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["responses"][200]["content"]["application/json"]>;
-  /**
-   * Upload PR/MR changes: `POST /api/v1/ci/{ci_config_id}/{pr_num}`.
-   * @param ciConfigId `ci_config_id`, CI config id
-   * @param prNum `pr_num`, Pull request/Merge request number
-   * @param diffs the body: a list of `CiDiff`
-   */
-  uploadPrChanges(ciConfigId: paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["parameters"]["path"]["ci_config_id"], prNum: paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["parameters"]["path"]["pr_num"], diffs: NonNullable<paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["requestBody"]>["content"]["application/json"], options?: Options): Promise<paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["responses"][200]["content"]["application/json"]>;
-}
+// The arguments and result of each client method of spec/datafold-api.yaml, named after the method.
+/** The path parameters of `listCiRuns` (`GET /api/v1/ci/{ci_config_id}/runs`). */
+export type ListCiRunsPath = paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["parameters"]["path"];
+/** The query parameters of `listCiRuns` (`GET /api/v1/ci/{ci_config_id}/runs`). */
+export type ListCiRunsQuery = NonNullable<paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["parameters"]["query"]>;
+/** What `listCiRuns` (`GET /api/v1/ci/{ci_config_id}/runs`) resolves with. */
+export type ListCiRunsResult = paths["/api/v1/ci/{ci_config_id}/runs"]["get"]["responses"][200]["content"]["application/json"];
+/** The path parameters of `triggerPrRun` (`POST /api/v1/ci/{ci_config_id}/trigger`). */
+export type TriggerPrRunPath = paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["parameters"]["path"];
+/** The request body of `triggerPrRun` (`POST /api/v1/ci/{ci_config_id}/trigger`). */
+export type TriggerPrRunBody = NonNullable<paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["requestBody"]>["content"]["application/json"];
+/** What `triggerPrRun` (`POST /api/v1/ci/{ci_config_id}/trigger`) resolves with. */
+export type TriggerPrRunResult = paths["/api/v1/ci/{ci_config_id}/trigger"]["post"]["responses"][200]["content"]["application/json"];
+/** The path parameters of `uploadPrChanges` (`POST /api/v1/ci/{ci_config_id}/{pr_num}`). */
+export type UploadPrChangesPath = paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["parameters"]["path"];
+/** The request body of `uploadPrChanges` (`POST /api/v1/ci/{ci_config_id}/{pr_num}`). */
+export type UploadPrChangesBody = NonNullable<paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["requestBody"]>["content"]["application/json"];
+/** What `uploadPrChanges` (`POST /api/v1/ci/{ci_config_id}/{pr_num}`) resolves with. */
+export type UploadPrChangesResult = paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["responses"][200]["content"]["application/json"];

@@ -1,25 +1,79 @@
-import {
-  AUTHORIZATION_KEY_PREFIX,
-  datafoldApi,
-  API_KEY_VARIABLES as KEY_VARIABLES,
-} from "@datafold-ci/api-description";
+import { API_KEY_VARIABLES, AUTHORIZATION_KEY_PREFIX } from "@datafold-ci/api-description";
 import { defaultEnv, type Env, firstSetEnv, readEnv } from "./env.js";
-import { DatafoldInputError } from "./errors/datafold-input-error.js";
+import { DatafoldInputError } from "./errors.js";
 import type { InputIssue } from "./input-issue.js";
-import type { DatafoldClientOptions } from "./options.js";
-import type { RetryEvent } from "./retry-event.js";
-import type { StartedRunCheckEvent } from "./started-run-check.js";
+import type { StartedRunCheckEvent } from "./look-for-started-run.js";
+import type { CallOptions, DatafoldClientOptions } from "./options.js";
+import type { RetryEvent } from "./request-loop.js";
+import { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, TRIGGER_RETRYABLE_STATUSES } from "./retry-policy.js";
 
 /**
- * Where Datafold's API is unless told otherwise: the first `servers` entry of the spec. `undefined`
- * when the spec names no server; every client then needs `baseUrl` or `DATAFOLD_HOST`.
+ * Every default of the client, in one place: what an option is when not given, and the retry policy
+ * the options tune. Tools that describe the client (the CLI's `--help`) read them here.
+ *
+ * @example
+ * clientDefaults.retryableStatuses.join(", "); // "408, 409, 429, 500, 502, 503, 504"
  */
-export const DEFAULT_BASE_URL: string | undefined = datafoldApi.servers[0]?.url;
+export const clientDefaults: ClientDefaults = Object.freeze({
+  // The spec's first server, baked in at build time: a spec that names none leaves every client to
+  // give baseUrl or DATAFOLD_HOST.
+  baseUrl: __DEFAULT_BASE_URL__,
+  apiKeyVariables: API_KEY_VARIABLES,
+  timeoutMs: 30_000,
+  totalTimeoutMs: 120_000,
+  maxRetries: 2,
+  retryableStatuses: RETRYABLE_STATUSES,
+  triggerRetryableStatuses: TRIGGER_RETRYABLE_STATUSES,
+  maxRetryAfterMs: MAX_RETRY_AFTER_MS,
+});
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_MAX_RETRIES = 2;
+/** The shape of {@link clientDefaults}. */
+export interface ClientDefaults {
+  /** Where Datafold's API is unless told otherwise: the spec's first server, or `undefined` when it names none. */
+  readonly baseUrl: string | undefined;
+  /** The environment variables the API key is read from, in order: `DATAFOLD_API_KEY`, then the legacy `DATAFOLD_APIKEY`. */
+  readonly apiKeyVariables: readonly string[];
+  /** One attempt's limit, in milliseconds. */
+  readonly timeoutMs: number;
+  /** One call's limit, every attempt, wait and look included, in milliseconds. */
+  readonly totalTimeoutMs: number;
+  /** Retries after the first attempt. */
+  readonly maxRetries: number;
+  /** The statuses after which a call is retried, ascending (409: lock contention), as the Stainless SDKs retry them. */
+  readonly retryableStatuses: readonly number[];
+  /** Those `triggerPrRun` retries: all but 409, which says a conflicting request is in progress, so a second trigger could start a second run. */
+  readonly triggerRetryableStatuses: readonly number[];
+  /** The longest `Retry-After` (or `retry-after-ms`) waited out; a longer one ends the call with that answer. */
+  readonly maxRetryAfterMs: number;
+}
+
 // setTimeout fires at once for delays above 2^31 - 1 ms (Node's TimeoutOverflowWarning, browsers alike).
 const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** Every option {@link DatafoldClientOptions} has, for refusing unknown ones. */
+const CLIENT_OPTION_NAMES = [
+  "apiKey",
+  "baseUrl",
+  "timeoutMs",
+  "totalTimeoutMs",
+  "maxRetries",
+  "fetch",
+  "headers",
+  "allowInsecureHttp",
+  "onRetry",
+  "onStartedRunCheck",
+  "env",
+  "userAgent",
+  "sources",
+] as const satisfies readonly (keyof DatafoldClientOptions)[];
+
+/** Every option {@link CallOptions} has; an operation's retry hook may add its own. */
+export const CALL_OPTION_NAMES = [
+  "signal",
+  "timeoutMs",
+  "totalTimeoutMs",
+  "maxRetries",
+] as const satisfies readonly (keyof CallOptions)[];
 
 /**
  * The client's configuration as a tool reports it (`datafold.config`): each value after defaults
@@ -33,6 +87,7 @@ export interface ResolvedConfig {
   /** `DATAFOLD_API_KEY`, `DATAFOLD_APIKEY`, or the `apiKey` option as `sources.apiKey` names it. The key itself is never here. */
   readonly apiKeySource: string;
   readonly timeoutMs: number;
+  readonly totalTimeoutMs: number;
   readonly maxRetries: number;
 }
 
@@ -52,16 +107,21 @@ export interface ClientConfig extends ResolvedConfig {
  * Applies defaults and the environment to `options` and checks every value.
  * @throws {DatafoldInputError} listing every bad option, before any request.
  */
-export function resolveClientConfig(options: DatafoldClientOptions): ClientConfig {
+export function resolveClientConfig(
+  options: DatafoldClientOptions,
+  defaults: ClientDefaults = clientDefaults,
+): ClientConfig {
+  const issues: InputIssue[] = unknownOptions(options, CLIENT_OPTION_NAMES);
   const env = options.env ?? defaultEnv();
-  const issues: InputIssue[] = [];
   const key = resolveApiKey(options, env, issues);
-  const baseUrl = resolveBaseUrl(options, env, issues);
+  const baseUrl = resolveBaseUrl(options, env, defaults.baseUrl, issues);
   issues.push(...checkAttemptOptions(options));
   for (const name of ["fetch", "onRetry", "onStartedRunCheck"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function")
       issues.push({ field: name, message: `must be a function (got ${typeof options[name]})` });
   }
+  for (const issue of unknownOptions(options.sources ?? {}, ["apiKey", "baseUrl", "allowInsecureHttp"]))
+    issues.push({ ...issue, field: `sources.${issue.field}` });
   for (const [name, value] of Object.entries(options.sources ?? {})) {
     if (value !== undefined && typeof value !== "string")
       issues.push({ field: `sources.${name}`, message: `must be a string (got ${typeof value})` });
@@ -85,8 +145,9 @@ export function resolveClientConfig(options: DatafoldClientOptions): ClientConfi
     apiKeySource: key!.source,
     baseUrl: baseUrl!.value,
     baseUrlSource: baseUrl!.source,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
+    totalTimeoutMs: options.totalTimeoutMs ?? defaults.totalTimeoutMs,
+    maxRetries: options.maxRetries ?? defaults.maxRetries,
     fetch: options.fetch,
     headers: {
       ...headers,
@@ -98,18 +159,22 @@ export function resolveClientConfig(options: DatafoldClientOptions): ClientConfi
   };
 }
 
-/** Checks `timeoutMs` and `maxRetries`, as given to the client or to one call. */
-export function checkAttemptOptions(options: { timeoutMs?: unknown; maxRetries?: unknown }): InputIssue[] {
+/** Checks `timeoutMs`, `totalTimeoutMs` and `maxRetries`, as given to the client or to one call. */
+export function checkAttemptOptions(options: {
+  timeoutMs?: unknown;
+  totalTimeoutMs?: unknown;
+  maxRetries?: unknown;
+}): InputIssue[] {
   const issues: InputIssue[] = [];
-  const { timeoutMs, maxRetries } = options;
-  if (
-    timeoutMs !== undefined &&
-    !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)
-  )
-    issues.push({
-      field: "timeoutMs",
-      message: `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (got ${String(timeoutMs)})`,
-    });
+  const { maxRetries } = options;
+  for (const field of ["timeoutMs", "totalTimeoutMs"] as const) {
+    const value = options[field];
+    if (value !== undefined && !(typeof value === "number" && value > 0 && value <= MAX_TIMEOUT_MS))
+      issues.push({
+        field,
+        message: `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (got ${String(value)})`,
+      });
+  }
   if (maxRetries !== undefined && !(Number.isSafeInteger(maxRetries) && (maxRetries as number) >= 0))
     issues.push({
       field: "maxRetries",
@@ -119,11 +184,50 @@ export function checkAttemptOptions(options: { timeoutMs?: unknown; maxRetries?:
 }
 
 /**
- * The environment variables the API key is read from, in order: `DATAFOLD_API_KEY`, then the legacy
- * `DATAFOLD_APIKEY`. Decided in the private spec package, which the testing kit shares; declared here
- * so the published declarations do not name that unpublished package.
+ * Issues for the names in `options` that `known` lacks, each with the nearest known name: a JavaScript
+ * caller's typo (`timeout` for `timeoutMs`) would otherwise be ignored, its default silently kept.
  */
-export const API_KEY_VARIABLES: readonly string[] = KEY_VARIABLES;
+export function unknownOptions(options: object, known: readonly string[]): InputIssue[] {
+  if (options === null || typeof options !== "object") return [];
+  return Object.keys(options)
+    .filter((name) => !known.includes(name))
+    .map((name) => {
+      const near = nearest(name, known);
+      return {
+        field: name,
+        message: `is not an option (${near ? `did you mean ${near}?` : `expected one of ${known.join(", ")}`})`,
+      };
+    });
+}
+
+/** The known name closest to `name`: sharing a prefix, or a few edits away. */
+function nearest(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const prefixed = known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+  if (prefixed) return prefixed;
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = current;
+  }
+  return previous[b.length]!;
+}
 
 // A key given with its prefix (`Key abc…`, as pasted from a curl example) is not prefixed twice.
 const KEY_PREFIX = new RegExp(`^${AUTHORIZATION_KEY_PREFIX.trim()}\\s+`);
@@ -133,7 +237,7 @@ function resolveApiKey(
   env: Env,
   issues: InputIssue[],
 ): { value: string; source: string } | undefined {
-  const fromEnv = firstSetEnv(env, API_KEY_VARIABLES);
+  const fromEnv = firstSetEnv(env, clientDefaults.apiKeyVariables);
   const option = options.sources?.apiKey ?? "the apiKey option";
   const [source, raw]: [string, unknown] =
     options.apiKey !== undefined
@@ -143,7 +247,7 @@ function resolveApiKey(
     const blank =
       options.apiKey !== undefined
         ? [option]
-        : API_KEY_VARIABLES.filter((name) => readEnv(env, name) !== undefined);
+        : clientDefaults.apiKeyVariables.filter((name) => readEnv(env, name) !== undefined);
     issues.push({
       field: "apiKey",
       message:
@@ -173,11 +277,12 @@ function resolveApiKey(
 function resolveBaseUrl(
   options: DatafoldClientOptions,
   env: Env,
+  defaultBaseUrl: string | undefined,
   issues: InputIssue[],
 ): { value: string; source: string } | undefined {
   const fromEnv = firstSetEnv(env, ["DATAFOLD_HOST"]);
   const option = options.sources?.baseUrl ?? "the baseUrl option";
-  if (options.baseUrl === undefined && fromEnv === undefined && DEFAULT_BASE_URL === undefined) {
+  if (options.baseUrl === undefined && fromEnv === undefined && defaultBaseUrl === undefined) {
     issues.push({
       field: "baseUrl",
       message: `no Datafold host: pass ${option} or set DATAFOLD_HOST (this build's spec names no default server)`,
@@ -187,7 +292,7 @@ function resolveBaseUrl(
   const [source, raw]: [string, unknown] =
     options.baseUrl !== undefined
       ? [option, options.baseUrl]
-      : [fromEnv ? "DATAFOLD_HOST" : "the default", fromEnv?.value ?? DEFAULT_BASE_URL];
+      : [fromEnv ? "DATAFOLD_HOST" : "the default", fromEnv?.value ?? defaultBaseUrl];
   const fail = (message: string) => {
     issues.push({ field: "baseUrl", message: `${source} ${message}` });
     return undefined;
@@ -197,7 +302,7 @@ function resolveBaseUrl(
     url = new URL(String(raw).trim());
   } catch {
     return fail(
-      `is not a full URL (got "${String(raw)}"); expected one with a scheme, e.g. ${DEFAULT_BASE_URL ?? "https://datafold.example.com"}`,
+      `is not a full URL (got "${String(raw)}"); expected one with a scheme, e.g. ${defaultBaseUrl ?? "https://datafold.example.com"}`,
     );
   }
   if (url.username || url.password) return fail("must not contain a user name or password");
