@@ -147,8 +147,7 @@ export function createRequestCore<Paths extends {}>(
 
 /** Outcome of one attempt: an answer, or why there was none. */
 type Attempt =
-  | { readonly answer: AttemptAnswer }
-  | { readonly failure: Exclude<AttemptFailure, { type: "status" }>; readonly budgetSpent: boolean };
+  { readonly answer: AttemptAnswer } | { readonly failure: Exclude<AttemptFailure, { type: "status" }> };
 
 /**
  * One call, top to bottom: check the input (nothing is sent when it is bad) → let the retry hook start
@@ -183,7 +182,8 @@ async function makeRequest<T>(call: Call<T>, config: ClientConfig, runtime: Runt
   await call.retry?.start?.(budget);
   for (let attempt = 1; ; attempt++) {
     if (budget.remaining() <= 0) throw budgetSpent(context, attempt - 1);
-    const outcome = await attemptOnce(call, Math.min(timeoutMs, budget.remaining()), options.signal);
+    const limitMs = Math.min(timeoutMs, budget.remaining());
+    const outcome = await attemptOnce(call, limitMs, options.signal);
     const failure: AttemptFailure =
       "answer" in outcome
         ? {
@@ -194,7 +194,8 @@ async function makeRequest<T>(call: Call<T>, config: ClientConfig, runtime: Runt
         : outcome.failure;
     if ("answer" in outcome && outcome.answer.response.ok)
       return parseAnswer(outcome.answer, context, attempt);
-    if ("failure" in outcome && outcome.budgetSpent) throw budgetSpent(context, attempt);
+    // An attempt cut short to fit the budget that then timed out is the budget running out.
+    if (failure.type === "timeout" && limitMs < timeoutMs) throw budgetSpent(context, attempt);
 
     let delayMs =
       attempt < maxAttempts ? retryDelay(failure, attempt - 1, runtime.random, retryable) : undefined;
@@ -262,11 +263,8 @@ async function attemptOnce(
     };
   } catch (cause) {
     if (userSignal?.aborted) throw userSignal.reason;
-    if (timedOut) return { failure: { type: "timeout" }, budgetSpent: false };
-    return {
-      failure: { type: "network", network: classifyNetworkFailure(cause), cause },
-      budgetSpent: false,
-    };
+    if (timedOut) return { failure: { type: "timeout" } };
+    return { failure: { type: "network", network: classifyNetworkFailure(cause), cause } };
   } finally {
     clearTimeout(timer);
     userSignal?.removeEventListener("abort", forwardAbort);

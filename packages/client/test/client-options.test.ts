@@ -10,7 +10,7 @@ import { json, scriptedFetch } from "./helpers/fake-fetch.js";
 import { rejectionOf, testKey, thrownBy } from "./helpers/secrets.js";
 
 // Client options, seen on the trigger request alone: its look at the PR's runs is off
-// (started-run-check.test.ts covers it).
+// (look-for-started-run.test.ts covers it).
 const blind = { checkForStartedRun: false } as const;
 
 const ok = () => scriptedFetch(json(200, { ci_run_id: 1, run_id: 1 }));
@@ -278,5 +278,40 @@ describe("sources: what messages call each option", () => {
   it("refuses a source that is not a string", () => {
     const error = inputError({ apiKey, sources: { baseUrl: 3 as unknown as string } });
     expect(error.issues).toEqual([{ field: "sources.baseUrl", message: "must be a string (got number)" }]);
+  });
+});
+
+describe("unknown options", () => {
+  it("are refused with the nearest option's name, rather than silently keeping a default", () => {
+    const error = inputError({ apiKey: testKey(), ...({ timeout: 5 } as object) });
+    expect(error.issues).toEqual([
+      { field: "timeout", message: "is not an option (did you mean timeoutMs?)" },
+    ]);
+    const typo = inputError({ apiKey: testKey(), ...({ maxRetires: 1, baseURL: "https://x" } as object) });
+    expect(typo.issues.map((issue) => issue.message)).toEqual([
+      "is not an option (did you mean maxRetries?)",
+      "is not an option (did you mean baseUrl?)",
+    ]);
+  });
+
+  it("are refused per call too, naming the method, and nothing is sent", async () => {
+    const fetch = ok();
+    const datafold = createDatafoldClient({ apiKey: testKey(), env: {}, fetch });
+    const error = await rejectionOf(datafold.listCiRuns(7, {}, { ...({ timeout: 5 } as object) }));
+    expect(error).toBeInstanceOf(DatafoldInputError);
+    expect(error.message).toBe(
+      "Invalid listCiRuns input: timeout: is not an option (did you mean timeoutMs?)",
+    );
+    // The trigger's own option is known to the trigger alone.
+    const notHere = await rejectionOf(
+      datafold.listCiRuns(7, {}, { ...({ checkForStartedRun: false } as object) }),
+    );
+    expect(notHere.message).toMatch(/checkForStartedRun: is not an option/);
+    expect(fetch.seen).toHaveLength(0);
+  });
+
+  it("in sources are refused too", () => {
+    const error = inputError({ apiKey: testKey(), sources: { ...({ host: "--host" } as object) } });
+    expect(error.issues[0]).toMatchObject({ field: "sources.host" });
   });
 });

@@ -20,7 +20,7 @@ import { instantRuntime } from "./helpers/runtime.js";
 import { rejectionOf, rememberSecret } from "./helpers/secrets.js";
 
 // Each error kind as the trigger request meets it: its look at the PR's runs, which would meet
-// the scripted fault first, is off here (started-run-check.test.ts covers it against this server).
+// the scripted fault first, is off here (look-for-started-run.test.ts covers it against this server).
 const blind = { checkForStartedRun: false } as const;
 
 // Against a real HTTP server on loopback: @datafold-ci/testing's spec-driven Datafold.

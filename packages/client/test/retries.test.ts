@@ -17,7 +17,7 @@ import { rejectionOf, testKey } from "./helpers/secrets.js";
 
 const started = json(200, { ci_run_id: 5, run_id: 5 });
 // The retry policy itself, as every operation has it: the trigger's look before an ambiguous retry
-// (started-run-check.test.ts) is off here, so each scripted answer is one trigger attempt.
+// (look-for-started-run.test.ts) is off here, so each scripted answer is one trigger attempt.
 const blind = { checkForStartedRun: false } as const;
 const status = (code: number, headers: Record<string, string> = {}) =>
   json(code, { detail: `status ${code}` }, headers);
@@ -308,5 +308,39 @@ describe("a caller's abort", () => {
     expect(error).toBe(controller.signal.reason);
     expect(error.name).toBe("AbortError");
     expect(fetch.seen).toHaveLength(1);
+  });
+});
+
+describe("failures retrying cannot mend", () => {
+  it("does not retry a 407 from a proxy, and says it is the proxy's", async () => {
+    const fetch = scriptedFetch(json(407, {}, { "Proxy-Authenticate": 'Basic realm="proxy"' }), started);
+    const error = await rejectionOf(testClient({ fetch }).listCiRuns(7));
+    expect(error).toBeInstanceOf(DatafoldConnectionError);
+    expect(error).toMatchObject({ kind: "proxy", attempts: 1 });
+    expect(error.message).toMatch(/proxy .* requires authentication \(HTTP 407\)/);
+    expect(fetch.seen).toHaveLength(1);
+  });
+
+  it("does not retry a certificate the machine does not trust", async () => {
+    const untrusted = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("unable to verify the first certificate"), {
+        code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+      }),
+    });
+    const fetch = scriptedFetch(untrusted, started);
+    const error = await rejectionOf(testClient({ fetch }).listCiRuns(7));
+    expect(error).toMatchObject({ kind: "tls", attempts: 1 });
+    expect(fetch.seen).toHaveLength(1);
+  });
+
+  it.each([
+    ["ENOTFOUND", "dns"],
+    ["ECONNREFUSED", "connect"],
+    ["ECONNRESET", "reset"],
+  ])("retries %s and names it as a %s failure", async (code, kind) => {
+    const failure = new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) });
+    const fetch = scriptedFetch(failure);
+    const error = await rejectionOf(testClient({ fetch, maxRetries: 1 }).listCiRuns(7));
+    expect(error).toMatchObject({ kind, attempts: 2 });
   });
 });

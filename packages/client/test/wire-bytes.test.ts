@@ -71,7 +71,7 @@ describe("triggerPrRun on the wire", () => {
         ...options,
       };
       const datafold = createDatafoldClient(clientOptions);
-      // One request per call: the trigger's look at the PR's runs (started-run-check.test.ts) is off.
+      // One request per call: the trigger's look at the PR's runs (look-for-started-run.test.ts) is off.
       await expect(datafold.triggerPrRun(7, details, { checkForStartedRun: false })).resolves.toEqual({
         ci_run_id: 1,
         run_id: 1,

@@ -7,8 +7,8 @@ import { json, scriptedFetch } from "./helpers/fake-fetch.js";
 import { instantRuntime } from "./helpers/runtime.js";
 import { rejectionOf, rememberSecret } from "./helpers/secrets.js";
 
-// Issue 11: a retried trigger must never start a second run. Against the testing kit on loopback,
-// whose faults can let a trigger reach Datafold (the run starts) and then lose its answer.
+// A retried trigger must never start a second run. Against the testing kit on loopback, whose faults
+// can let a trigger reach Datafold (the run starts) and then lose its answer.
 
 let mock: MockDatafold;
 let events: StartedRunCheckEvent[];
@@ -134,7 +134,8 @@ describe("triggerPrRun after a failure that may have started a run", () => {
     expect(error).toBeInstanceOf(DatafoldServerError);
     expect(error).toMatchObject({ status: 502, attempts: 1 });
     expect(runIds()).toEqual([1]);
-    expect(events.at(-1)).toMatchObject({ type: "unavailable", fallback: "stop" });
+    // After the trigger's attempt failed, not before it: the warning names the attempt.
+    expect(events.at(-1)).toMatchObject({ type: "unavailable", when: "after", attempt: 1, fallback: "stop" });
   });
 
   it("falls back to retrying as before, and says so, when Datafold refuses to list runs", async () => {
@@ -151,6 +152,7 @@ describe("triggerPrRun after a failure that may have started a run", () => {
     expect(events).toEqual([
       expect.objectContaining({
         type: "unavailable",
+        when: "before",
         fallback: "retry",
         reason: expect.stringContaining("HTTP 403"),
       }),
