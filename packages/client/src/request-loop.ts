@@ -199,7 +199,9 @@ async function makeRequest<T>(call: Call<T>, config: ClientConfig, runtime: Runt
 
     let delayMs =
       attempt < maxAttempts ? retryDelay(failure, attempt - 1, runtime.random, retryable) : undefined;
-    if (delayMs !== undefined && delayMs >= budget.remaining()) delayMs = undefined;
+    // A wait the budget cannot hold ends the call now, with this failure, rather than at the deadline.
+    const outOfTime = delayMs !== undefined && delayMs >= budget.remaining();
+    if (outOfTime) delayMs = undefined;
     if (delayMs !== undefined && call.retry && isAmbiguousFailure(failure)) {
       const decision = await call.retry.beforeRetry({
         failure,
@@ -211,8 +213,13 @@ async function makeRequest<T>(call: Call<T>, config: ClientConfig, runtime: Runt
       if (decision.action === "stop") delayMs = undefined;
     }
     if (delayMs === undefined) {
-      if ("answer" in outcome) throw answerError(outcome.answer, context, attempt, failure);
-      throw failureError(outcome.failure, context, attempt);
+      const error =
+        "answer" in outcome
+          ? answerError(outcome.answer, context, attempt, failure)
+          : failureError(outcome.failure, context, attempt);
+      if (outOfTime)
+        error.message += `; its total budget of ${formatDuration(totalTimeoutMs)} left no time to retry`;
+      throw error;
     }
     config.onRetry?.({
       method: call.method,

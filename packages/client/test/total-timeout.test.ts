@@ -48,6 +48,7 @@ describe("totalTimeoutMs", () => {
       rejectionOf(client({ fetch, totalTimeoutMs: 1_000 }).listCiRuns(7)),
     );
     expect(error).toMatchObject({ status: 503, attempts: 1 });
+    expect(error.message).toMatch(/; its total budget of 1 s left no time to retry$/);
     expect(ms).toBeLessThan(500);
   });
 
