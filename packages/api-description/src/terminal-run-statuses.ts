@@ -3,4 +3,8 @@
  * them; Datafold's document lists no statuses at all. The client's wait ends on them and the testing
  * kit's runs stop on them.
  */
-export const TERMINAL_RUN_STATUSES: readonly ["done", "failed", "cancelled"] = ["done", "failed", "cancelled"];
+export const TERMINAL_RUN_STATUSES: readonly ["done", "failed", "cancelled"] = [
+  "done",
+  "failed",
+  "cancelled",
+];

@@ -9,6 +9,7 @@ export type { Clock, FakeClock } from "./clock.js";
 export { fakeClock } from "./clock.js";
 export type { CiRunControls, CiRunOptions, CiRunSnapshot, TriggeredRun } from "./datafold-ci-runs.js";
 export { DEFAULT_RUN_LIFECYCLE, FINISHED_STATUSES } from "./datafold-ci-runs.js";
+export { type FakeOverrides, fakeValue, type MethodPart } from "./fake-value.js";
 export type { DatafoldBehaviourOptions, MockDatafoldControls } from "./datafold-simulator.js";
 export type { Fault, FaultKind } from "./fault.js";
 export type { MockDatafold, MockDatafoldOptions } from "./mock-datafold.js";

@@ -1,4 +1,4 @@
-import { fakeClock as kitClock } from "@datafold-ci/testing";
+import { fakeValue, fakeClock as kitClock } from "@datafold-ci/testing";
 import type { ApiCiRun } from "@datafold-ci/types";
 import type { Runtime } from "../../src/runtime.js";
 import type { CiRunLister } from "../../src/wait-for-ci-run.js";
@@ -62,14 +62,9 @@ export function scriptedRuns(
 
 function toApiRun(run: ScriptedRun, at: number): ApiCiRun {
   const status = run.statuses.filter(([from]) => from <= at).at(-1)?.[1] ?? "waiting";
-  return {
-    id: run.id,
-    status,
-    source: "api",
-    pr_num: run.pr_num ?? "7",
-    base_branch: "main",
-    base_sha: "b".repeat(40),
-    pr_branch: "feature/x",
-    pr_sha: run.pr_sha ?? "a".repeat(40),
-  };
+  // The rest of the run from the spec, so a field Datafold adds needs no edit here.
+  const [listed] = fakeValue("listCiRuns", "result", [
+    { id: run.id, status, pr_num: run.pr_num ?? "7", pr_sha: run.pr_sha ?? "a".repeat(40) },
+  ]);
+  return listed!;
 }

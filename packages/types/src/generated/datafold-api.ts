@@ -272,3 +272,10 @@ export type UploadPrChangesPath = paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["p
 export type UploadPrChangesBody = NonNullable<paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["requestBody"]>["content"]["application/json"];
 /** What `uploadPrChanges` (`POST /api/v1/ci/{ci_config_id}/{pr_num}`) resolves with. */
 export type UploadPrChangesResult = paths["/api/v1/ci/{ci_config_id}/{pr_num}"]["post"]["responses"][200]["content"]["application/json"];
+
+/** Each client method's parts (`path`, `query`, `body`, `result`), for code that is generic over methods. */
+export interface MethodTypes {
+  listCiRuns: { path: ListCiRunsPath; query: ListCiRunsQuery; result: ListCiRunsResult };
+  triggerPrRun: { path: TriggerPrRunPath; body: TriggerPrRunBody; result: TriggerPrRunResult };
+  uploadPrChanges: { path: UploadPrChangesPath; body: UploadPrChangesBody; result: UploadPrChangesResult };
+}
