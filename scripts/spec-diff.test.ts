@@ -233,11 +233,12 @@ const cases: Case[] = [
     reason: `major: ${TRIGGER} response 422: response removed`,
   },
   {
-    edit: "the operationId is renamed",
+    edit: "the operationId is renamed (FastAPI's handler was): no generated name changes",
     change: (doc) => {
       trigger(doc).operationId = "trigger_run";
     },
-    bump: "major",
+    bump: "patch",
+    reason: `patch: ${TRIGGER}: operationId renamed: trigger_ci_api_v1_ci__ci_config_id__trigger_post → trigger_run`,
   },
   {
     edit: "the auth header changes",
@@ -388,6 +389,17 @@ describe.concurrent("pnpm spec:diff picks the bump consumers need", () => {
     expect(result.code).toBe(0);
     expect(result.bump).toBe(bump);
     if (reason !== undefined) expect(result.reasons).toContain(reason);
+  });
+
+  it("major when the override file renames a client method, naming both names", async () => {
+    const root = await repoWithCommittedSpec();
+    const file = join(root, "spec/overrides/datafold-api.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("method: listCiRuns", "method: listRuns"));
+    const { bump, reasons } = await specDiff(root, "--base", "HEAD");
+    expect(reasons).toContain(
+      "major: GET /api/v1/ci/{ci_config_id}/runs: client method renamed: listCiRuns → listRuns",
+    );
+    expect(bump).toBe("major");
   });
 
   it("none, saying so, when spec/ is untouched", async () => {

@@ -11,6 +11,7 @@ const SPEC = "spec/datafold-api.yaml";
 const TRIGGER_PATH = "/api/v1/ci/{ci_config_id}/trigger";
 const RUNS_PATH = "/api/v1/ci/{ci_config_id}/runs";
 const UPLOAD_PATH = "/api/v1/ci/{ci_config_id}/{pr_num}";
+const OVERRIDES = "spec/overrides/datafold-api.yaml";
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests build upstream documents freely.
 type Doc = Record<string, any>;
@@ -51,6 +52,15 @@ function specSync(...args: string[]) {
   return runScript("spec-sync.ts", ["--root", root, ...args]);
 }
 
+/** `pnpm generate --check`-free dry run: renders spec/ of the copy, which fails on an override matching nothing. */
+async function generate() {
+  const { renderAll } = await import("./codegen/render-all.js");
+  return renderAll(root).then(
+    () => ({ code: 0, message: "" }),
+    (error: unknown) => ({ code: 2, message: String(error) }),
+  );
+}
+
 describe("pnpm spec:sync", () => {
   it("keeps only the operations we ship: an unchanged upstream reproduces spec/ byte for byte", async () => {
     const result = await specSync("--input", await upstream());
@@ -89,6 +99,11 @@ describe("pnpm spec:sync", () => {
     await specSync("--input", input);
     const synced = parse(await readFile(join(root, SPEC), "utf8")) as Doc;
     expect(Object.keys(synced.paths)).toEqual([RUNS_PATH, UPLOAD_PATH, "/api/v2/ci/{ci_config_id}/trigger"]);
+    // Its override entry follows it, so `pnpm generate` still names it triggerPrRun.
+    const overrides = parse(await readFile(join(root, OVERRIDES), "utf8")) as Doc;
+    expect(overrides[`POST ${TRIGGER_PATH}`]).toBeUndefined();
+    expect(overrides["POST /api/v2/ci/{ci_config_id}/trigger"]).toMatchObject({ method: "triggerPrRun" });
+    expect(await generate()).toMatchObject({ code: 0 });
   });
 
   it("warns about, and drops, a shipped operation upstream no longer has", async () => {
@@ -104,6 +119,12 @@ describe("pnpm spec:sync", () => {
       RUNS_PATH,
       UPLOAD_PATH,
     ]);
+    // And its override entry with it, comments kept: generate refuses entries that match no operation.
+    const overrides = await readFile(join(root, OVERRIDES), "utf8");
+    expect(overrides).not.toContain(`POST ${TRIGGER_PATH}:`);
+    expect(overrides).toContain("GET /api/v1/ci/{ci_config_id}/runs:\n  method: listCiRuns");
+    expect(overrides).toMatch(/^# How the packages present/);
+    expect(await generate()).toMatchObject({ code: 0 });
   });
 
   it("refuses a download that is not an OpenAPI document, leaving spec/ alone", async () => {

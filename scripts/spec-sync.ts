@@ -6,16 +6,18 @@
  *
  * The leading comment block of the current file is kept; the rest is written as YAML, formatted with
  * this repository's prettier settings so `format:check` stays green. A shipped operation missing
- * upstream is dropped with a warning: `spec:diff` then reports it as removed (major) in the PR.
+ * upstream is dropped with a warning, and its entry in `spec/overrides/` with it: `spec:diff` then
+ * reports it as removed (major) in the PR.
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { basename, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { format, resolveConfig } from "prettier";
 import { parse, stringify } from "yaml";
 import type { OpenApiDocument } from "./codegen/spec-documents.js";
 import { filterDocument } from "./spec-sync/filter-document.js";
+import { updateOverrides } from "./spec-sync/update-overrides.js";
 
 try {
   const { values } = parseArgs({
@@ -36,9 +38,23 @@ try {
   if (typeof upstream?.openapi !== "string" || typeof upstream.paths !== "object") {
     throw new Error(`${values.input} is not an OpenAPI document (no "openapi" version or no "paths").`);
   }
-  const { document, missing } = filterDocument(upstream, parse(current) as OpenApiDocument);
+  const { document, missing, dropped, moved } = filterDocument(upstream, parse(current) as OpenApiDocument);
   for (const operation of missing) {
     process.stderr.write(`spec:sync: warning: ${operation} is no longer in ${values.input}; dropped.\n`);
+  }
+  // The override file beside the document follows: an entry for a dropped or moved operation would stop
+  // `pnpm generate`, which refuses entries that match no operation.
+  const overridesPath = join(
+    root,
+    "spec",
+    "overrides",
+    `${basename(values.spec, extname(values.spec))}.yaml`,
+  );
+  const overrides = await readFile(overridesPath, "utf8").catch(() => undefined);
+  if (overrides !== undefined && (dropped.length > 0 || moved.length > 0)) {
+    await writeFile(overridesPath, updateOverrides(overrides, dropped, moved));
+    for (const [from, to] of moved)
+      process.stderr.write(`spec:sync: ${from} moved upstream to ${to}; its override entry follows.\n`);
   }
 
   const header = current.match(/^(?:#.*\n)*/)?.[0] ?? "";

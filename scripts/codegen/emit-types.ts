@@ -16,5 +16,8 @@ export async function emitTypes(spec: SpecDocument): Promise<string> {
     defaultNonNullable: false,
     silent: true,
   });
-  return astToString(ast);
+  // `operations` is keyed by operationId, which FastAPI derives from a handler's name: a rename upstream
+  // would rename its keys. It stays for `paths` to refer to, but is not exported: consumers name
+  // operations through `paths` (keyed by path and method) or the per-method aliases.
+  return astToString(ast).replace(/^export interface operations \{/m, "interface operations {");
 }

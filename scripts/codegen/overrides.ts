@@ -44,8 +44,22 @@ const IDENTITY = /^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) \/\S*$/;
  * @throws naming the file and entry, for a malformed entry or one that matches no operation.
  */
 export async function readOverrides(root: string, spec: SpecDocument): Promise<Overrides> {
-  const file = `spec/overrides/${spec.name}.yaml`;
-  const text = await readFile(join(root, file), "utf8").catch(() => undefined);
+  const text = await readFile(join(root, overridesFile(spec)), "utf8").catch(() => undefined);
+  return parseOverrides(spec, text);
+}
+
+/** Where a document's overrides live: `spec/overrides/<document>.yaml`. */
+export function overridesFile(spec: SpecDocument): string {
+  return `spec/overrides/${spec.name}.yaml`;
+}
+
+/**
+ * The overrides of `spec` from the file's text, wherever it was read (the working tree, or
+ * `git show <ref>:…` for `pnpm spec:diff`); `undefined` is a document without overrides.
+ * @throws as {@link readOverrides} does.
+ */
+export function parseOverrides(spec: SpecDocument, text: string | undefined): Overrides {
+  const file = overridesFile(spec);
   const operations = new Map<string, OperationOverride>();
   if (text === undefined) return { file, operations };
   const known = new Set(listOperations(spec.document).keys());

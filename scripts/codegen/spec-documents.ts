@@ -13,6 +13,8 @@ export interface SpecDocument {
   readonly sha256: string;
   /** The parsed document. */
   readonly document: OpenApiDocument;
+  /** The text of `spec/overrides/<name>.yaml` beside it, where a reader loaded it (`pnpm spec:diff` does). */
+  readonly overridesText?: string | undefined;
 }
 
 /** The parts of an OpenAPI 3.1 document the generators read; everything else passes through untouched. */

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { OpenApiDocument, SpecDocument } from "../codegen/spec-documents.js";
 import type { Change } from "./change.js";
+import { compareMethodNames } from "./compare-method-names.js";
 import { compareOperations } from "./compare-operations.js";
 import { compareSchemas } from "./compare-schemas.js";
 import { compareServers } from "./compare-servers.js";
@@ -29,12 +30,19 @@ export async function compareSpecs(
   for (const file of [...files].sort()) {
     const b = before.find((spec) => spec.relativePath === file);
     const a = after.find((spec) => spec.relativePath === file);
-    if (b !== undefined && a !== undefined && isDeepStrictEqual(b.document, a.document)) continue;
+    if (
+      b !== undefined &&
+      a !== undefined &&
+      isDeepStrictEqual(b.document, a.document) &&
+      b.overridesText === a.overridesText
+    )
+      continue;
     if (b === undefined) report({ bump: "minor", where: file, what: "document added" });
     if (a === undefined) report({ bump: "major", where: file, what: "document removed" });
 
     const found = changes.length;
     compareDocuments(b?.document ?? EMPTY_DOCUMENT, a?.document ?? EMPTY_DOCUMENT, file, report);
+    if (b !== undefined && a !== undefined) compareMethodNames(b, a, report);
     if (b !== undefined && a !== undefined) changes.push(...(await typeIncompatibilities(b, a)));
     if (changes.length === found) {
       // Equal neither byte for byte nor as data, yet nothing a consumer could see: say so rather than "none".

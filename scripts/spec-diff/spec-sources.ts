@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { promisify } from "node:util";
+import { overridesFile } from "../codegen/overrides.js";
 import {
   isSpecFileName,
   parseSpecDocument,
@@ -31,16 +34,26 @@ export async function readSpecAtRef(root: string, ref: string): Promise<SpecDocu
         encoding: "buffer",
         maxBuffer: 256 * 1024 * 1024,
       });
-      return parseSpecDocument(file, bytes);
+      const spec = parseSpecDocument(file, bytes);
+      const overrides = await git("git", ["-C", root, "show", `${sha}:${overridesFile(spec)}`]).catch(
+        () => undefined,
+      );
+      return { ...spec, overridesText: overrides?.stdout };
     }),
   );
 }
 
 /** The documents of `spec/` in the working tree, uncommitted edits included; none when there is no document. */
 export async function readSpecInWorkingTree(root: string): Promise<SpecDocument[]> {
-  return readSpecDocuments(root).catch((error: unknown) => {
+  const specs = await readSpecDocuments(root).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || /No OpenAPI document/.test(String(error)))
       return [];
     throw error;
   });
+  return Promise.all(
+    specs.map(async (spec) => ({
+      ...spec,
+      overridesText: await readFile(join(root, overridesFile(spec)), "utf8").catch(() => undefined),
+    })),
+  );
 }

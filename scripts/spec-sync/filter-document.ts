@@ -5,7 +5,12 @@ import { HTTP_METHODS, listOperations } from "../codegen/operations.js";
 /** The upstream document cut down to what we ship, and the shipped operations upstream no longer has. */
 export interface FilteredDocument {
   readonly document: OpenApiDocument;
+  /** `POST /path (operationId)` of each shipped operation upstream no longer has. */
   readonly missing: string[];
+  /** The identities (`METHOD /path`) of those operations. */
+  readonly dropped: string[];
+  /** Shipped operations found upstream by operationId at another path: `[old identity, new identity]`. */
+  readonly moved: [string, string][];
 }
 
 const COMPONENT_REF = /^#\/components\/([^/]+)\/([^/]+)$/;
@@ -24,16 +29,22 @@ export function filterDocument(upstream: OpenApiDocument, shipped: OpenApiDocume
   const wantedKeys = new Set(wanted.map((op) => op.key));
   const upstreamOps = [...listOperations(upstream).values()];
   const kept = upstreamOps.filter((op) => wantedIds.has(op.operation.operationId) || wantedKeys.has(op.key));
-  const missing = wanted
-    .filter(
-      (w) =>
-        !kept.some(
-          (k) =>
-            k.key === w.key ||
-            (w.operation.operationId !== undefined && k.operation.operationId === w.operation.operationId),
-        ),
-    )
-    .map((w) => `${w.key} (${String(w.operation.operationId)})`);
+  const gone = wanted.filter(
+    (w) =>
+      !kept.some(
+        (k) =>
+          k.key === w.key ||
+          (w.operation.operationId !== undefined && k.operation.operationId === w.operation.operationId),
+      ),
+  );
+  const missing = gone.map((w) => `${w.key} (${String(w.operation.operationId)})`);
+  const moved: [string, string][] = wanted.flatMap((w) => {
+    if (kept.some((k) => k.key === w.key)) return [];
+    const found = kept.find(
+      (k) => w.operation.operationId !== undefined && k.operation.operationId === w.operation.operationId,
+    );
+    return found ? [[w.key, found.key] as [string, string]] : [];
+  });
 
   const paths: Record<string, JsonObject> = {};
   for (const [path, item] of Object.entries(upstream.paths ?? {})) {
@@ -58,7 +69,12 @@ export function filterDocument(upstream: OpenApiDocument, shipped: OpenApiDocume
   if (tags !== undefined && tags.length > 0) document.tags = tags;
   document.paths = paths;
   if (Object.keys(components).length > 0) document.components = components;
-  return { document: document as unknown as OpenApiDocument, missing };
+  return {
+    document: document as unknown as OpenApiDocument,
+    missing,
+    dropped: gone.map((w) => w.key),
+    moved,
+  };
 }
 
 /** Components reached from `paths` and the global `security` through `$ref`s (transitively) and security requirements. */

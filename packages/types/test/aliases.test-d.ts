@@ -5,8 +5,11 @@ import type {
   SubmitCiJob,
   ValidationError,
   components,
-  operations,
+  ListCiRunsQuery,
+  MethodTypes,
   paths,
+  TriggerPrRunBody,
+  TriggerPrRunResult,
 } from "../src/index.js";
 
 type Trigger = paths["/api/v1/ci/{ci_config_id}/trigger"]["post"];
@@ -38,9 +41,17 @@ describe("named aliases", () => {
     expectTypeOf<ValidationError["loc"]>().toEqualTypeOf<(string | number)[]>();
   });
 
-  it("the path parameter is an integer and the operation is reachable by operationId", () => {
-    expectTypeOf<Trigger>().toEqualTypeOf<operations["trigger_ci_api_v1_ci__ci_config_id__trigger_post"]>();
+  it("names each method's parts after the method, whatever the schemas or operationIds are called", () => {
+    expectTypeOf<TriggerPrRunBody>().toEqualTypeOf<APIPrDetails>();
+    expectTypeOf<TriggerPrRunResult>().toEqualTypeOf<SubmitCiJob>();
+    expectTypeOf<MethodTypes["triggerPrRun"]["body"]>().toEqualTypeOf<APIPrDetails>();
+    expectTypeOf<ListCiRunsQuery["limit"]>().toEqualTypeOf<number | undefined>();
+  });
+
+  it("the path parameter is an integer, and operations are reached by path, not by operationId", () => {
     expectTypeOf<Trigger["parameters"]["path"]["ci_config_id"]>().toEqualTypeOf<number>();
+    // @ts-expect-error FastAPI's operationIds follow handler names; the types do not export them
+    type ByOperationId = import("../src/index.js").operations;
     expectTypeOf<components["schemas"]["APIPrDetails"]>().toEqualTypeOf<APIPrDetails>();
   });
 

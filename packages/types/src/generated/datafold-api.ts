@@ -143,7 +143,7 @@ export type HTTPValidationError = components['schemas']['HTTPValidationError'];
 export type SubmitCiJob = components['schemas']['SubmitCiJob'];
 export type ValidationError = components['schemas']['ValidationError'];
 export type $defs = Record<string, never>;
-export interface operations {
+interface operations {
     get_ci_api_v1_ci__ci_config_id__runs_get: {
         parameters: {
             query?: {
