@@ -23,7 +23,9 @@ interface Kit {
   url: string;
   apiKey: string;
   requests: { path: string; body: unknown }[];
-  scriptRuns(...lifecycles: { stages?: { status: string; ms: number }[]; outcome?: string }[]): void;
+  scriptRuns(
+    ...lifecycles: { waitForDiffsMs?: number; stages?: { status: string; ms: number }[]; outcome?: string }[]
+  ): void;
   close(): Promise<void>;
 }
 
@@ -161,14 +163,14 @@ describe("templates/trigger.yml in a merge-request pipeline", () => {
   });
 
   it("with wait: true, a run that ends done passes the job", async () => {
-    kit.scriptRuns({ stages: [{ status: "processing", ms: 1500 }], outcome: "done" });
+    kit.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 1500 }], outcome: "done" });
     const result = await pipeline({ ci_config_id: 12, host: kit.url, wait: true, wait_timeout: 60 });
     expect(result.code, result.log).toBe(0);
     expect(result.report).toMatchObject({ DATAFOLD_CI_RUN_STATUS: "done", DATAFOLD_CI_EXIT_CODE: "0" });
   });
 
   it("with wait: true, a run that ends failed fails the job, and the report still says so", async () => {
-    kit.scriptRuns({ stages: [{ status: "processing", ms: 1500 }], outcome: "failed" });
+    kit.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 1500 }], outcome: "failed" });
     const result = await pipeline({ ci_config_id: 12, host: kit.url, wait: true, wait_timeout: 60 });
     expect(result.code, result.log).not.toBe(0);
     expect(result.log).toMatch(/Datafold CI run \d+ failed/);

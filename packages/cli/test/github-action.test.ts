@@ -134,7 +134,7 @@ describe("action.yml", () => {
   });
 
   it("with wait, waits for the run and sets status done", async () => {
-    mock.scriptRuns({ stages: [{ status: "processing", ms: 300 }], outcome: "done" });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 300 }], outcome: "done" });
     const run = await runAction({
       "ci-config-id": "12",
       "api-key": mock.apiKey,
@@ -151,7 +151,7 @@ describe("action.yml", () => {
     ["failed", ExitCode.RunFailed],
     ["cancelled", ExitCode.RunCancelled],
   ])("with wait, writes the outputs when the run ends %s, then exits %i", async (outcome, code) => {
-    mock.scriptRuns({ stages: [], outcome });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [], outcome });
     const run = await runAction({
       "ci-config-id": "12",
       "api-key": mock.apiKey,
