@@ -309,6 +309,20 @@ describe("submit", () => {
     ]);
   });
 
+  it("attaches the diffs of a pipeline that builds for a minute between trigger and submit", async () => {
+    mock.scriptRuns({}); // the kit's default lifecycle: the run waits for its diffs
+    const trigger = await cli(["trigger", ...PR_FLAGS, "--json", "--no-run-check"]);
+    const started = JSON.parse(trigger.stdout).ci_run_id;
+    clock.advance(MINUTE);
+    const run = await cli(
+      ["submit", "--ci-config-id", "12", "--pr-num", "7", "--json"],
+      JSON.stringify(diffs),
+    );
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ci_run_id: started });
+    expect(mock.runs(12).find((r) => r.id === started)?.uploads).toHaveLength(1);
+  });
+
   it("reads --diffs from a file", async () => {
     const run = await runInProcess(
       ["submit", "--ci-config-id", "12", "--pr-num", "7", "--diffs", "diffs.json"],
