@@ -26,9 +26,9 @@ Options:
   --wait-for-diffs <s> how long, in seconds, a run shows "waiting" for its diffs (an upload)
                        before its stages start without them; 0 starts them at the trigger,
                        diffs or not (default: ${DEFAULT_RUN_LIFECYCLE.waitForDiffsMs / 1000})
-  --run-lifecycle <l>  how each run's status moves once it has its diffs, as status:seconds
-                       stages and a final status, e.g. "processing:90,failed"; any status
-                       string works (default: "waiting:1,processing:4,done")
+  --run-lifecycle <l>  how each run's status moves once its wait for diffs ends, as
+                       status:seconds stages and a final status, e.g. "processing:90,failed";
+                       any status string works (default: "waiting:1,processing:4,done")
   --supersede          a trigger cancels the unfinished runs of the same config and PR,
                        as Datafold does (default: off)
   -h, --help           show this help

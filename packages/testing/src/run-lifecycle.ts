@@ -9,8 +9,9 @@ export interface RunStage {
 /**
  * How a run moves after its trigger, on the kit's clock. As Datafold's own docs describe an API-triggered run,
  * it first waits for its data: the diffs a pipeline uploads (`POST …/{pr_num}`, `datafold ci submit`). It shows
- * {@link WAITING_FOR_DIFFS_STATUS} until the first upload attaches to it, or until `waitForDiffsMs` has passed
- * without one; then each stage in turn for its `ms`, then `outcome` for good. Omitted fields take the defaults.
+ * `"waiting"` until the first upload attaches to it, or until `waitForDiffsMs` has passed without one; then
+ * each stage in turn for its `ms`, counted from that moment, then `outcome` for good. Omitted fields take the
+ * defaults.
  *
  * @example
  * // no wait for diffs: the stages start at the trigger, as a test of a waiting client wants
