@@ -9,7 +9,7 @@ import { environments } from "../packages/cli/test/fixtures/ci-environments.js";
 import { packPackages, publishedPackages, REPO_ROOT } from "./packaging/published-packages.js";
 import { type LocalRegistry, startLocalRegistry } from "./testing/local-registry.js";
 
-// Issue 12: the GitLab CI/CD component (templates/trigger.yml), run by gitlab-ci-local 4.73.0 (shell executor)
+// The GitLab CI/CD component (templates/trigger.yml), run by gitlab-ci-local 4.73.0 (shell executor)
 // from a real .gitlab-ci.yml that includes it the way users do, with the merge-request variables GitLab sets.
 // The job's `npx -y @datafold-ci/cli@<version>` installs the freshly packed CLI from a local registry, and
 // talks to the testing kit.
@@ -23,7 +23,9 @@ interface Kit {
   url: string;
   apiKey: string;
   requests: { path: string; body: unknown }[];
-  scriptRuns(...lifecycles: { stages?: { status: string; ms: number }[]; outcome?: string }[]): void;
+  scriptRuns(
+    ...lifecycles: { waitForDiffsMs?: number; stages?: { status: string; ms: number }[]; outcome?: string }[]
+  ): void;
   close(): Promise<void>;
 }
 
@@ -98,7 +100,8 @@ async function pipeline(inputs: Record<string, unknown>, ci: Record<string, stri
     env: registry.env(),
     timeout: 180_000,
   }).then(
-    ({ stdout }) => ({ code: 0, log: stdout }),
+    // The job log is both streams, as GitLab shows it: gitlab-ci-local relays the job's stderr on its own.
+    ({ stdout, stderr }) => ({ code: 0, log: stdout + stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, log: e.stdout + e.stderr }),
   );
   return { ...result, report: await dotenvReport() };
@@ -124,7 +127,7 @@ describe("templates/trigger.yml in a merge-request pipeline", () => {
   it("sends the MR's facts and reports the run it started", async () => {
     const result = await pipeline({ ci_config_id: 12, host: kit.url });
     expect(result.code, result.log).toBe(0);
-    // The trigger lists the PR's runs first (look before retrying, issue 11), then starts one.
+    // The trigger lists the PR's runs first (it looks before it retries), then starts one.
     const triggers = kit.requests.filter((r) => r.path.endsWith("/trigger"));
     expect(triggers.map((r) => [r.path, r.body])).toEqual([
       [
@@ -146,15 +149,28 @@ describe("templates/trigger.yml in a merge-request pipeline", () => {
     expect(result.log).not.toContain(kit.apiKey);
   });
 
+  it("logs the CLI's line that the run started, once", async () => {
+    const result = await pipeline({ ci_config_id: 12, host: kit.url });
+    expect(result.code, result.log).toBe(0);
+    const id = result.report.DATAFOLD_CI_RUN_ID;
+    const started = [
+      ...result.log.matchAll(/Datafold CI run (\d+) started for PR #7 \(feature\/x → main, (\w+)\)/g),
+    ];
+    expect(
+      started.map((m) => [m[1], m[2]]),
+      result.log,
+    ).toEqual([[id, head.slice(0, 7)]]);
+  });
+
   it("with wait: true, a run that ends done passes the job", async () => {
-    kit.scriptRuns({ stages: [{ status: "processing", ms: 1500 }], outcome: "done" });
+    kit.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 1500 }], outcome: "done" });
     const result = await pipeline({ ci_config_id: 12, host: kit.url, wait: true, wait_timeout: 60 });
     expect(result.code, result.log).toBe(0);
     expect(result.report).toMatchObject({ DATAFOLD_CI_RUN_STATUS: "done", DATAFOLD_CI_EXIT_CODE: "0" });
   });
 
   it("with wait: true, a run that ends failed fails the job, and the report still says so", async () => {
-    kit.scriptRuns({ stages: [{ status: "processing", ms: 1500 }], outcome: "failed" });
+    kit.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 1500 }], outcome: "failed" });
     const result = await pipeline({ ci_config_id: 12, host: kit.url, wait: true, wait_timeout: 60 });
     expect(result.code, result.log).not.toBe(0);
     expect(result.log).toMatch(/Datafold CI run \d+ failed/);

@@ -34,7 +34,8 @@ export const waitEconomySuite: Suite = {
       const runMs = minutes * MINUTE + OFFSET_MS;
       const mock = await startMockDatafold({
         clock,
-        runLifecycle: { stages: [{ status: "processing", ms: runMs }] },
+        // No wait for diffs: the run lasts runMs from its trigger, which the lateness below is measured from.
+        runLifecycle: { waitForDiffsMs: 0, stages: [{ status: "processing", ms: runMs }] },
       });
       try {
         const client = createDatafoldClient({ apiKey: mock.apiKey, baseUrl: mock.url });

@@ -100,7 +100,6 @@ describe("action.yml", () => {
     expect(triggers().map((request) => request.body)).toEqual([PR_BODY]);
     const runId = /^ci-run-id=(\d+)$/m.exec(output())?.[1];
     expect(runId).toMatch(/^\d+$/);
-    expect(run.stdout).toBe(`Datafold CI run ${runId} started.\n`);
     const version = JSON.parse(readFileSync(join(REPO_ROOT, "packages/cli/package.json"), "utf8")).version;
     expect(readFileSync(join(dir, "npx-args"), "utf8")).toBe(
       `-y\n@datafold-ci/cli@${version}\ntrigger\n--json\n--skip-outside-pr\n`,
@@ -135,7 +134,7 @@ describe("action.yml", () => {
   });
 
   it("with wait, waits for the run and sets status done", async () => {
-    mock.scriptRuns({ stages: [{ status: "processing", ms: 300 }], outcome: "done" });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 300 }], outcome: "done" });
     const run = await runAction({
       "ci-config-id": "12",
       "api-key": mock.apiKey,
@@ -152,7 +151,7 @@ describe("action.yml", () => {
     ["failed", ExitCode.RunFailed],
     ["cancelled", ExitCode.RunCancelled],
   ])("with wait, writes the outputs when the run ends %s, then exits %i", async (outcome, code) => {
-    mock.scriptRuns({ stages: [], outcome });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [], outcome });
     const run = await runAction({
       "ci-config-id": "12",
       "api-key": mock.apiKey,
@@ -167,9 +166,6 @@ describe("action.yml", () => {
     const push = environments["github-actions"].push as Record<string, string>;
     const quiet = await runAction({ "ci-config-id": "12", "api-key": mock.apiKey, host: mock.url }, push);
     expect(quiet.code).toBe(0);
-    expect(quiet.stdout).toMatch(
-      /^::notice::Datafold: no pull request in this event \(GitHub Actions: GITHUB_EVENT_NAME is "push"/,
-    );
     expect(output()).toBe("ci-run-id=\nstatus=skipped\n");
     writeFileSync(join(dir, "output"), "");
     const strict = await runAction(
@@ -179,6 +175,28 @@ describe("action.yml", () => {
     expect(strict.code).toBe(ExitCode.Usage);
     expect(output()).toBe("ci-run-id=\nstatus=\n");
     expect(mock.requests).toEqual([]);
+  });
+
+  it("logs the CLI's line that the run started, once, and nothing of its own", async () => {
+    const run = await runAction({ "ci-config-id": "12", "api-key": mock.apiKey, host: mock.url });
+    expect(run.code).toBe(0);
+    const runId = /^ci-run-id=(\d+)$/m.exec(output())?.[1];
+    const log = `${run.stdout}${run.stderr}`;
+    expect(log.match(/started/g)).toHaveLength(1);
+    expect(log).toBe(
+      `Datafold CI run ${runId} started for PR #7 (feature/x → main, ${PR_BODY.pr_sha.slice(0, 7)})\n`,
+    );
+  });
+
+  it("outside a pull request logs the CLI's notice once, and nothing of its own", async () => {
+    const push = environments["github-actions"].push as Record<string, string>;
+    const run = await runAction({ "ci-config-id": "12", "api-key": mock.apiKey, host: mock.url }, push);
+    expect(run.code).toBe(0);
+    const log = `${run.stdout}${run.stderr}`;
+    expect(log.match(/GITHUB_EVENT_NAME is "push"/g)).toHaveLength(1);
+    expect(log).toMatch(
+      /^notice: not a pull request build \(GitHub Actions: GITHUB_EVENT_NAME is "push"\)[^\n]*: no run triggered\.\n$/,
+    );
   });
 
   it("refuses an input that is not true or false", async () => {

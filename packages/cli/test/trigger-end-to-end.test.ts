@@ -59,11 +59,21 @@ describe("a started run", () => {
     ]);
   });
 
-  it("prints only Datafold's response with --json", async () => {
+  it("prints only Datafold's response on stdout with --json, and the run's line on stderr", async () => {
     const run = await trigger("--json");
     expect(run.code).toBe(ExitCode.Ok);
-    expect(JSON.parse(run.stdout)).toEqual({ ci_run_id: expect.any(Number), run_id: expect.any(Number) });
+    const response = JSON.parse(run.stdout);
+    expect(response).toEqual({ ci_run_id: expect.any(Number), run_id: expect.any(Number) });
     expect(run.stdout.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toBe(
+      `Datafold CI run ${response.ci_run_id} started for PR #7 (feature/x → main, ${PR_BODY.pr_sha.slice(0, 7)})\n`,
+    );
+  });
+
+  it("prints only Datafold's response with --json --quiet", async () => {
+    const run = await trigger("--json", "--quiet");
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(JSON.parse(run.stdout)).toEqual({ ci_run_id: expect.any(Number), run_id: expect.any(Number) });
     expect(run.stderr).toBe("");
   });
 

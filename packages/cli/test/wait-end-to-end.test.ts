@@ -18,7 +18,8 @@ const runtime = {
 let mock: MockDatafold;
 let env: Record<string, string>;
 beforeAll(async () => {
-  mock = await startMockDatafold({ clock, noRunFor: [99] });
+  // Runs nobody scripts do not wait for diffs: these tests are about waiting for a run, not about submitting.
+  mock = await startMockDatafold({ clock, noRunFor: [99], runLifecycle: { waitForDiffsMs: 0 } });
 });
 afterAll(() => mock.close());
 beforeEach(() => {
@@ -42,6 +43,7 @@ const lists = () => mock.requests.filter((request) => request.method === "GET");
 describe("trigger --wait", () => {
   it("prints each status change on stderr and a summary, and exits 0 when the run is done", async () => {
     mock.scriptRuns({
+      waitForDiffsMs: 0,
       stages: [
         { status: "waiting", ms: 10_000 },
         { status: "processing", ms: 50_000 },
@@ -67,21 +69,21 @@ describe("trigger --wait", () => {
       /was cancelled after .*: usually a newer commit of the PR superseded it/,
     ],
   ])("exits with the code for a run that ended %s", async (outcome, code, message) => {
-    mock.scriptRuns({ stages: [{ status: "processing", ms: 30_000 }], outcome });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 30_000 }], outcome });
     const run = await triggerWait();
     expect(run.code).toBe(code);
     expect(run.stderr).toMatch(message);
   });
 
   it("shows a status Datafold has not documented as it is, and keeps waiting", async () => {
-    mock.scriptRuns({ stages: [{ status: "diffing_tables", ms: 20_000 }] });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "diffing_tables", ms: 20_000 }] });
     const run = await triggerWait();
     expect(run.code).toBe(ExitCode.Ok);
     expect(run.stderr).toMatch(/: diffing_tables \(0 s\)\n/);
   });
 
   it("exits 6 at --wait-timeout, naming the run, its last status and how to look at it", async () => {
-    mock.scriptRuns({ stages: [{ status: "processing", ms: 60 * MINUTE }] });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 60 * MINUTE }] });
     const run = await triggerWait("--wait-timeout", "90");
     expect(run.code).toBe(ExitCode.WaitTimedOut);
     expect(run.stderr).toMatch(
@@ -94,7 +96,7 @@ describe("trigger --wait", () => {
     ["failed", ExitCode.RunFailed],
     ["cancelled", ExitCode.RunCancelled],
   ])("with --json prints one document with the run as it ended (%s)", async (outcome, code) => {
-    mock.scriptRuns({ stages: [{ status: "processing", ms: 20_000 }], outcome });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 20_000 }], outcome });
     const run = await triggerWait("--json");
     expect(run.code).toBe(code);
     const document = JSON.parse(run.stdout);
@@ -108,7 +110,7 @@ describe("trigger --wait", () => {
   });
 
   it("with --json prints the run's last status on a timeout (exit 6)", async () => {
-    mock.scriptRuns({ stages: [{ status: "processing", ms: 60 * MINUTE }] });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 60 * MINUTE }] });
     const run = await triggerWait("--json", "--wait-timeout", "30");
     expect(run.code).toBe(ExitCode.WaitTimedOut);
     expect(JSON.parse(run.stdout).run).toMatchObject({ status: "processing", outcome: "timed-out" });
@@ -135,7 +137,7 @@ describe("trigger --wait", () => {
   });
 
   it("retries 5xx, 429 and resets while polling, obeys Retry-After, and still reports the outcome", async () => {
-    mock.scriptRuns({ stages: [{ status: "processing", ms: 20_000 }] });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 20_000 }] });
     mock.enqueue(
       { kind: "delay", ms: 0 }, // the trigger, answered normally
       { kind: "respond", status: 502, body: "<h1>502 Bad Gateway</h1>" },
@@ -167,7 +169,7 @@ describe("trigger --wait", () => {
     const flags = PR_FLAGS.map((flag) =>
       flag.startsWith("--pr-sha=") ? `--pr-sha=${PR.headSha.slice(0, 7)}` : flag,
     );
-    mock.scriptRuns({ stages: [] });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [] });
     const run = await cli(["trigger", ...flags, "--wait", "--no-run-check"]);
     expect(run.code).toBe(ExitCode.Ok);
     expect(run.stderr).toMatch(
@@ -183,7 +185,7 @@ describe("poll economy (fake clock)", () => {
     [10, 60],
     [60, 360],
   ])("a %i-minute run costs at most %i list calls and is reported within 15 s", async (minutes, budget) => {
-    mock.scriptRuns({ stages: [{ status: "processing", ms: minutes * MINUTE }] });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: minutes * MINUTE }] });
     const started = clock.now();
     const run = await triggerWait("--quiet", "--wait-timeout", "7200");
     expect(run.code).toBe(ExitCode.Ok);
@@ -194,7 +196,7 @@ describe("poll economy (fake clock)", () => {
 
 describe("wait", () => {
   const start = async (outcome = "done", ms = 30_000) => {
-    mock.scriptRuns({ stages: [{ status: "processing", ms }], outcome });
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms }], outcome });
     const run = await cli(["trigger", ...PR_FLAGS, "--json", "--no-run-check"]);
     return JSON.parse(run.stdout).ci_run_id as number;
   };
@@ -248,7 +250,10 @@ describe("wait", () => {
 
 describe("runs", () => {
   it("prints the PR's runs as a table, newest first", async () => {
-    mock.scriptRuns({ stages: [], outcome: "failed" }, { stages: [{ status: "processing", ms: MINUTE }] });
+    mock.scriptRuns(
+      { waitForDiffsMs: 0, stages: [], outcome: "failed" },
+      { waitForDiffsMs: 0, stages: [{ status: "processing", ms: MINUTE }] },
+    );
     await cli(["trigger", ...PR_FLAGS, "--no-run-check"]);
     await cli(["trigger", ...PR_FLAGS, "--no-run-check"]);
     mock.requests.length = 0;
@@ -287,6 +292,7 @@ describe("submit", () => {
   const diffs = [{ prod: "db.analytics.orders", pr: "db.pr_7.orders", pk: ["id"] }];
 
   it("attaches the diffs from stdin to the PR's waiting run", async () => {
+    // Datafold's own lifecycle: the run waits for its diffs (the kit's default grace period).
     mock.scriptRuns({ stages: [{ status: "processing", ms: 10 * MINUTE }] });
     await cli(["trigger", ...PR_FLAGS]);
     const run = await cli(
@@ -301,6 +307,20 @@ describe("submit", () => {
         expect.objectContaining({ prod: d.prod, pr: d.pr }),
       ),
     ]);
+  });
+
+  it("attaches the diffs of a pipeline that builds for a minute between trigger and submit", async () => {
+    mock.scriptRuns({}); // the kit's default lifecycle: the run waits for its diffs
+    const trigger = await cli(["trigger", ...PR_FLAGS, "--json", "--no-run-check"]);
+    const started = JSON.parse(trigger.stdout).ci_run_id;
+    clock.advance(MINUTE);
+    const run = await cli(
+      ["submit", "--ci-config-id", "12", "--pr-num", "7", "--json"],
+      JSON.stringify(diffs),
+    );
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ci_run_id: started });
+    expect(mock.runs(12).find((r) => r.id === started)?.uploads).toHaveLength(1);
   });
 
   it("reads --diffs from a file", async () => {

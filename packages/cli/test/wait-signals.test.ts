@@ -8,7 +8,9 @@ import { BIN } from "./run-bin.js";
 let mock: MockDatafold;
 beforeAll(async () => {
   // Real time: the run stays "processing" far longer than the test.
-  mock = await startMockDatafold({ runLifecycle: { stages: [{ status: "processing", ms: 3_600_000 }] } });
+  mock = await startMockDatafold({
+    runLifecycle: { waitForDiffsMs: 0, stages: [{ status: "processing", ms: 3_600_000 }] },
+  });
 });
 afterAll(() => mock.close());
 

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { API_KEY_VARIABLES, datafoldApi } from "@datafold-ci/api-description";
+import { DEFAULT_RUN_LIFECYCLE } from "./datafold-ci-runs.js";
 import { createDatafoldSimulator, type SimulatedOutcome } from "./datafold-simulator.js";
 import type { RunLifecycle } from "./run-lifecycle.js";
 import { serveSimulator } from "./mock-datafold.js";
@@ -22,9 +23,12 @@ Options:
   --no-run-for <id>    answer triggers for this CI config id with null run ids, as Datafold
                        does when it starts no run (repeatable, or comma-separated)
   --first-run-id <n>   run id of the first trigger (default: 1)
-  --run-lifecycle <l>  how each run's status moves, as status:seconds stages and a final
-                       status, e.g. "waiting:0,processing:90,failed"; any status string works
-                       (default: "waiting:1,processing:4,done")
+  --wait-for-diffs <s> how long, in seconds, a run shows "waiting" for its diffs (an upload)
+                       before its stages start without them; 0 starts them at the trigger,
+                       diffs or not (default: ${DEFAULT_RUN_LIFECYCLE.waitForDiffsMs / 1000})
+  --run-lifecycle <l>  how each run's status moves once its wait for diffs ends, as
+                       status:seconds stages and a final status, e.g. "processing:90,failed";
+                       any status string works (default: "waiting:1,processing:4,done")
   --supersede          a trigger cancels the unfinished runs of the same config and PR,
                        as Datafold does (default: off)
   -h, --help           show this help
@@ -74,6 +78,15 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Config | "help"
     .map((id) => integer("--no-run-for", id.trim(), 0, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
   if (values["api-key"] === "") throw new UsageError("--api-key must not be empty.");
   if (values.host === "") throw new UsageError("--host must not be empty.");
+  const waitForDiffs = values["wait-for-diffs"];
+  if (waitForDiffs !== undefined && !SECONDS.test(waitForDiffs))
+    throw new UsageError(
+      `--wait-for-diffs must be a number of seconds, 0 or more, got ${JSON.stringify(waitForDiffs)}.`,
+    );
+  const runLifecycle: RunLifecycle = {
+    ...(values["run-lifecycle"] !== undefined && parseLifecycle(values["run-lifecycle"])),
+    ...(waitForDiffs !== undefined && { waitForDiffsMs: Number(waitForDiffs) * 1000 }),
+  };
   const fromEnv = API_KEY_VARIABLES.find((name) => env[name]);
   const [apiKeySource, apiKey] =
     values["api-key"] !== undefined
@@ -88,10 +101,13 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Config | "help"
     apiKeySource,
     noRunFor,
     firstRunId: integer("--first-run-id", values["first-run-id"], 1, 0, Number.MAX_SAFE_INTEGER),
-    ...(values["run-lifecycle"] !== undefined && { runLifecycle: parseLifecycle(values["run-lifecycle"]) }),
+    ...(Object.keys(runLifecycle).length > 0 && { runLifecycle }),
     supersede: values.supersede ?? false,
   };
 }
+
+/** A number of seconds as the flags take it: `0`, `4`, `4.5`. */
+const SECONDS = /^\d+(?:\.\d+)?$/;
 
 /** `"waiting:1,processing:4.5,done"`: status:seconds stages, then the outcome. */
 function parseLifecycle(text: string): RunLifecycle {
@@ -100,7 +116,7 @@ function parseLifecycle(text: string): RunLifecycle {
   const stages = items.slice(0, -1).map((item) => {
     const at = item.lastIndexOf(":");
     const seconds = item.slice(at + 1);
-    if (at <= 0 || !/^\d+(?:\.\d+)?$/.test(seconds))
+    if (at <= 0 || !SECONDS.test(seconds))
       throw new UsageError(
         `--run-lifecycle: each stage must be status:seconds (seconds 0 or more), got ${JSON.stringify(item)} in ${JSON.stringify(text)}.`,
       );
@@ -124,6 +140,7 @@ function parseOptions(argv: readonly string[]) {
       "api-key": { type: "string" },
       "no-run-for": { type: "string", multiple: true },
       "first-run-id": { type: "string" },
+      "wait-for-diffs": { type: "string" },
       "run-lifecycle": { type: "string" },
       supersede: { type: "boolean" },
       help: { type: "boolean", short: "h" },

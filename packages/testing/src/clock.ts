@@ -25,7 +25,10 @@ export interface FakeClock extends Clock {
  *
  * @example
  * const clock = fakeClock();
- * const datafold = await startMockDatafold({ clock, runLifecycle: { stages: [{ status: "processing", ms: 60_000 }] } });
+ * const datafold = await startMockDatafold({
+ *   clock,
+ *   runLifecycle: { waitForDiffsMs: 0, stages: [{ status: "processing", ms: 60_000 }] },
+ * });
  * // ... trigger a run, then:
  * clock.advance(60_000); // the run now lists as "done"
  *

@@ -171,8 +171,8 @@ export function createDatafoldSimulator(
         return outcome;
       };
       const lost = fault?.kind === "respond" || fault?.kind === "hang" || fault?.kind === "reset";
-      // Lost in front of Datafold, or (reachesDatafold) after it handled the request: issue 11's
-      // "start the run, then answer 502 / never answer".
+      // Lost in front of Datafold, or (reachesDatafold) after it handled the request: "start the run,
+      // then answer 502 / never answer", the ambiguous failures a retrying client must look behind.
       if (lost && fault.reachesDatafold) answerSafely(request, route, target);
       if (fault?.kind === "respond") return finish({ kind: "answer", answer: faultAnswer(fault) });
       if (fault?.kind === "hang" || fault?.kind === "reset") return finish({ kind: fault.kind });
@@ -211,7 +211,7 @@ function recordRequest(
   if (headers.authorization !== undefined) headers.authorization = REDACTED;
   let body: unknown;
   if (request.body.byteLength > 0) {
-    // Sniffed as the answer path reads JSON (issue 14: UTF-16/32 bodies were recorded as garbled UTF-8).
+    // Sniffed as the answer path reads JSON, so UTF-16/32 bodies are recorded as text, not garbled UTF-8.
     const text = decodeJsonBytes(request.body) ?? new TextDecoder().decode(request.body);
     const parsed = parsePythonJson(text);
     body = parsed.ok ? parsed.value : text;

@@ -5,7 +5,7 @@
  * Only `delay` and `reset-mid-body` let the request reach the simulated Datafold (so a trigger
  * starts a run and uses up a run id); the other kinds stand for failures in front of it, unless
  * they say `reachesDatafold: true`: then Datafold handles the request first (a trigger starts its
- * run) and only the answer is lost: "start the run, then answer 502" (issue 11) is
+ * run) and only the answer is lost: "start the run, then answer 502" is
  * `{ kind: "respond", status: 502, reachesDatafold: true }`, "start the run, then never answer" is
  * `{ kind: "hang", reachesDatafold: true }`.
  *

@@ -148,8 +148,10 @@ describe("datafold-mock", () => {
     const mock = await start([
       "--api-key",
       "k-123456",
+      "--wait-for-diffs",
+      "0",
       "--run-lifecycle",
-      "queued:0, processing:0.4, failed",
+      "queued:0, processing:2, failed",
       "--supersede",
     ]);
     const target = { url: mock.url, apiKey: "k-123456" };
@@ -160,13 +162,33 @@ describe("datafold-mock", () => {
       [2, "processing"],
       [1, "cancelled"],
     ]);
-    await expect.poll(statuses, { timeout: 5000 }).toEqual([
+    await expect.poll(statuses, { timeout: 10_000 }).toEqual([
       [2, "failed"],
       [1, "cancelled"],
     ]);
     const uploaded = await send(target, "/api/v1/ci/1/7", { body: [{ prod: "a", pr: "b" }] });
     expect(await uploaded.json()).toEqual({ ci_run_id: null, run_id: null });
-  });
+  }, 15_000);
+
+  it("keeps a run waiting for its diffs by default, then moves through --run-lifecycle", async () => {
+    const mock = await start(["--api-key", "k-123456", "--run-lifecycle", "processing:2,failed"]);
+    const target = { url: mock.url, apiKey: "k-123456" };
+    await trigger(target, 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await runStatuses(target, 1)).toEqual([[1, "waiting"]]);
+    const uploaded = await send(target, "/api/v1/ci/1/7", { body: [{ prod: "a", pr: "b" }] });
+    expect(await uploaded.json()).toEqual({ ci_run_id: 1, run_id: 1 });
+    expect(await runStatuses(target, 1)).toEqual([[1, "processing"]]);
+    await expect.poll(() => runStatuses(target, 1), { timeout: 10_000 }).toEqual([[1, "failed"]]);
+  }, 15_000);
+
+  it("moves a run on without diffs after --wait-for-diffs seconds", async () => {
+    const mock = await start(["--api-key", "k-123456", "--wait-for-diffs", "1", "--run-lifecycle", "done"]);
+    const target = { url: mock.url, apiKey: "k-123456" };
+    await trigger(target, 1);
+    expect(await runStatuses(target, 1)).toEqual([[1, "waiting"]]);
+    await expect.poll(() => runStatuses(target, 1), { timeout: 10_000 }).toEqual([[1, "done"]]);
+  }, 15_000);
 
   it("listens on the --port asked for", async () => {
     const port = await freePort();
@@ -179,6 +201,8 @@ describe("datafold-mock", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: datafold-mock [options]");
     expect(help.stdout).toContain("--api-key <key>");
+    expect(help.stdout).toMatch(/--wait-for-diffs <s> +how long, in seconds, a run shows "waiting"/);
+    expect(help.stdout).toContain("diffs or not (default: 600)");
     const printed = await finish(["--version"]);
     expect(printed).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
   });
@@ -193,6 +217,10 @@ describe("datafold-mock", () => {
       'datafold-mock: --run-lifecycle: each stage must be status:seconds (seconds 0 or more), got "waiting:soon"',
     ],
     [["--run-lifecycle", "waiting:1"], "datafold-mock: --run-lifecycle must end with the final status"],
+    [
+      ["--wait-for-diffs", "ten"],
+      'datafold-mock: --wait-for-diffs must be a number of seconds, 0 or more, got "ten".',
+    ],
     [["--verbose"], "Unknown option '--verbose'"],
     [["serve"], "serve"],
   ])("exits 2 on %j, naming the problem and pointing at --help", async (args, message) => {

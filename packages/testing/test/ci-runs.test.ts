@@ -89,9 +89,79 @@ describe("a trigger records a run that GET …/runs lists", () => {
   });
 });
 
-describe("the run lifecycle, on the kit's clock", () => {
-  it("moves waiting → processing → done by the default timings, read lazily from the clock", async () => {
+describe("a run waits for its diffs, as Datafold's runs started through the API do", () => {
+  it("keeps a run waiting while the pipeline builds, attaches the diffs it submits, then moves on", async () => {
     const datafold = await start();
+    await trigger(datafold, 1, { pr_number: 7 });
+    clock.advance(90_000); // the pipeline installs dbt, builds the changed models, computes the diffs
+    expect(await statuses(datafold)).toEqual([[1, "waiting"]]);
+    expect(await (await upload(datafold, 1, 7)).json()).toEqual({ ci_run_id: 1, run_id: 1 });
+    expect(datafold.runs()[0]?.uploads).toEqual([[diff]]);
+    // then the default stages, counted from the upload: waiting 1 s, processing 4 s, done
+    clock.advance(999);
+    expect(await statuses(datafold)).toEqual([[1, "waiting"]]);
+    clock.advance(1);
+    expect(await statuses(datafold)).toEqual([[1, "processing"]]);
+    clock.advance(4000);
+    expect(await statuses(datafold)).toEqual([[1, "done"]]);
+  });
+
+  it("moves on without diffs after a ten-minute grace period", async () => {
+    const datafold = await start();
+    await trigger(datafold);
+    clock.advance(10 * 60_000 - 1);
+    expect(await statuses(datafold)).toEqual([[1, "waiting"]]);
+    clock.advance(1 + 1000);
+    expect(await statuses(datafold)).toEqual([[1, "processing"]]);
+    clock.advance(4000);
+    expect(await statuses(datafold)).toEqual([[1, "done"]]);
+  });
+
+  it("starts the stages at the first upload: a second one changes nothing", async () => {
+    const datafold = await start({ runLifecycle: { stages: [{ status: "processing", ms: 60_000 }] } });
+    await trigger(datafold, 1, { pr_number: 7 });
+    clock.advance(5000);
+    await upload(datafold, 1, 7);
+    clock.advance(30_000);
+    expect(await (await upload(datafold, 1, 7)).json()).toEqual({ ci_run_id: 1, run_id: 1 });
+    expect(await statuses(datafold)).toEqual([[1, "processing"]]);
+    clock.advance(30_000);
+    expect(await statuses(datafold)).toEqual([[1, "done"]]);
+    expect(datafold.runs()[0]?.uploads).toHaveLength(2);
+  });
+
+  it("takes the grace period from the lifecycle: scripted, Infinity, or 0 for a run that moves on at once", async () => {
+    const datafold = await start({ runLifecycle: { waitForDiffsMs: 30_000, stages: [] } });
+    datafold.scriptRuns({ waitForDiffsMs: Number.POSITIVE_INFINITY, stages: [] }, { stages: [] });
+    await trigger(datafold); // waits for ever
+    await trigger(datafold); // scripted without waitForDiffsMs: the default ten minutes
+    await trigger(datafold); // the runLifecycle option: 30 s
+    clock.advance(30_000);
+    expect(await statuses(datafold)).toEqual([
+      [3, "done"],
+      [2, "waiting"],
+      [1, "waiting"],
+    ]);
+    clock.advance(24 * 3_600_000);
+    expect(await statuses(datafold)).toEqual([
+      [3, "done"],
+      [2, "done"],
+      [1, "waiting"],
+    ]);
+  });
+
+  it("with waitForDiffsMs: 0 (the quick lifecycle) is done 5 s after the trigger, diffs or not", async () => {
+    const datafold = await start({ runLifecycle: { waitForDiffsMs: 0 } });
+    await trigger(datafold, 1, { pr_number: 7 });
+    clock.advance(5000);
+    expect(await statuses(datafold)).toEqual([[1, "done"]]);
+    expect(await (await upload(datafold, 1, 7)).json()).toEqual({ ci_run_id: null, run_id: null });
+  });
+});
+
+describe("the run lifecycle, on the kit's clock", () => {
+  it("moves waiting → processing → done by the default stages, read lazily from the clock", async () => {
+    const datafold = await start({ runLifecycle: { waitForDiffsMs: 0 } });
     await trigger(datafold);
     expect(await statuses(datafold)).toEqual([[1, "waiting"]]);
     clock.advance(999);
@@ -108,7 +178,7 @@ describe("the run lifecycle, on the kit's clock", () => {
 
   it("gives every run the runLifecycle option's timings and outcome", async () => {
     const datafold = await start({
-      runLifecycle: { stages: [{ status: "processing", ms: 60_000 }], outcome: "failed" },
+      runLifecycle: { waitForDiffsMs: 0, stages: [{ status: "processing", ms: 60_000 }], outcome: "failed" },
     });
     await trigger(datafold);
     expect(await statuses(datafold)).toEqual([[1, "processing"]]);
@@ -119,6 +189,7 @@ describe("the run lifecycle, on the kit's clock", () => {
   it("decides each run's lifecycle by a rule that sees the trigger's details", async () => {
     const datafold = await start({
       runLifecycle: (run) => ({
+        waitForDiffsMs: 0,
         stages: [],
         outcome: run.details.pr_branch === "broken" ? "failed" : `done-for-${run.ciConfigId}-${run.runId}`,
       }),
@@ -132,10 +203,10 @@ describe("the run lifecycle, on the kit's clock", () => {
   });
 
   it("plays scriptRuns lifecycles for the next runs, one each, before the rule", async () => {
-    const datafold = await start({ runLifecycle: { stages: [], outcome: "done" } });
+    const datafold = await start({ runLifecycle: { waitForDiffsMs: 0, stages: [], outcome: "done" } });
     datafold.scriptRuns(
-      { stages: [{ status: "queued_for_warehouse", ms: 10 }], outcome: "cancelled" },
-      { outcome: "failed" },
+      { waitForDiffsMs: 0, stages: [{ status: "queued_for_warehouse", ms: 10 }], outcome: "cancelled" },
+      { waitForDiffsMs: 0, outcome: "failed" },
     );
     await trigger(datafold);
     await trigger(datafold);
@@ -177,7 +248,9 @@ describe("the run lifecycle, on the kit's clock", () => {
   });
 
   it("shares one fake clock with a polling client: an hour-long run is waited for at once", async () => {
-    const datafold = await start({ runLifecycle: { stages: [{ status: "processing", ms: 3_600_000 }] } });
+    const datafold = await start({
+      runLifecycle: { waitForDiffsMs: 0, stages: [{ status: "processing", ms: 3_600_000 }] },
+    });
     // The client package's Runtime shape, built from the same clock.
     const runtime = { now: clock.now, sleep: clock.sleep, random: () => 0.5 };
     await trigger(datafold);
@@ -198,7 +271,9 @@ describe("the run lifecycle, on the kit's clock", () => {
   });
 
   it("runs on the real clock by default", async () => {
-    mock = await startMockDatafold({ runLifecycle: { stages: [{ status: "processing", ms: 150 }] } });
+    mock = await startMockDatafold({
+      runLifecycle: { waitForDiffsMs: 0, stages: [{ status: "processing", ms: 150 }] },
+    });
     await trigger(mock);
     expect(mock.runs()[0]?.status).toBe("processing");
     await expect.poll(() => mock?.runs()[0]?.status, { timeout: 3000 }).toBe("done");
@@ -216,6 +291,16 @@ describe("the run lifecycle, on the kit's clock", () => {
     const datafold = await start();
     expect(() => datafold.scriptRuns({ outcome: "" })).toThrow(
       "scriptRuns(): lifecycle 1: `outcome` must be a non-empty status string",
+    );
+  });
+
+  it("refuses a negative grace period and a misspelt field, which would otherwise wait ten minutes", async () => {
+    await expect(startMockDatafold({ runLifecycle: { waitForDiffsMs: -1 } })).rejects.toThrow(
+      "startMockDatafold: options.runLifecycle: `waitForDiffsMs` must be a number of milliseconds, 0 or more (or Infinity)",
+    );
+    const datafold = await start();
+    expect(() => datafold.scriptRuns({ waitForDiffMs: 0 } as never)).toThrow(
+      "scriptRuns(): lifecycle 1: unknown field `waitForDiffMs` (a run lifecycle has `waitForDiffsMs`, `stages`, `outcome`)",
     );
   });
 });
@@ -272,7 +357,7 @@ describe("supersede: a newer trigger for the same PR cancels the older unfinishe
   });
 
   it("cancels the older unfinished runs of the same config and PR when turned on", async () => {
-    const datafold = await start({ supersede: true });
+    const datafold = await start({ supersede: true, runLifecycle: { waitForDiffsMs: 0 } });
     await trigger(datafold, 1, { pr_number: 7 });
     await trigger(datafold, 1, { pr_number: 8 });
     await trigger(datafold, 2, { pr_number: 7 });
@@ -288,7 +373,7 @@ describe("supersede: a newer trigger for the same PR cancels the older unfinishe
   });
 
   it("does not touch a run that had already finished", async () => {
-    const datafold = await start({ supersede: true });
+    const datafold = await start({ supersede: true, runLifecycle: { waitForDiffsMs: 0 } });
     await trigger(datafold, 1, { pr_number: 7 });
     clock.advance(5000);
     await trigger(datafold, 1, { pr_number: 7 });
@@ -404,7 +489,7 @@ describe("the CI operations are found in the spec table by rule, not by position
     };
     clock = fakeClock();
     const datafold = await serveSimulator(
-      createDatafoldSimulator(withStatusFilter, { clock }, "test"),
+      createDatafoldSimulator(withStatusFilter, { clock, runLifecycle: { waitForDiffsMs: 0 } }, "test"),
       {},
       "test",
     );

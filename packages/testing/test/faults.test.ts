@@ -127,7 +127,7 @@ describe("reset-mid-body faults", () => {
   });
 });
 
-describe("faults after Datafold handled the request (reachesDatafold, issue 11)", () => {
+describe("faults after Datafold handled the request (reachesDatafold)", () => {
   const runIds = () => mock.runs(1).map((run) => run.id);
 
   it("start the run, then answer 502: the run is listed though the client saw a failure", async () => {

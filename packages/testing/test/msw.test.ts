@@ -151,7 +151,7 @@ describe("datafoldHandlers run the same CI run lifecycle", () => {
     const datafold = use({
       clock,
       supersede: true,
-      runLifecycle: { stages: [{ status: "processing", ms: 1000 }] },
+      runLifecycle: { waitForDiffsMs: 0, stages: [{ status: "processing", ms: 1000 }] },
     });
     await trigger(datafold, 2);
     await trigger(datafold, 2);

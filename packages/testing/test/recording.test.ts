@@ -48,7 +48,7 @@ describe("request recording", () => {
     expect(mock.requests.map((r) => r.body)).toEqual(["not json", undefined]);
   });
 
-  it("records a UTF-16 or UTF-32 JSON body as the JSON it parsed, not as garbled text (issue 14)", async () => {
+  it("records a UTF-16 or UTF-32 JSON body as the JSON it parsed, not as garbled text", async () => {
     const json = JSON.stringify(validDetails);
     await send(mock, triggerPath(1), { body: encodeUtf16(json, { bom: true, bigEndian: false }) });
     await send(mock, triggerPath(1), { body: encodeUtf16(json, { bom: false, bigEndian: true }) });

@@ -192,8 +192,11 @@ function reportResult(
     out.warn(waits ? `${message} Nothing to wait for.` : message);
     return ExitCode.Ok;
   }
-  if (!json && !commandLine.booleans.has("quiet"))
-    out.result(`Datafold CI run ${result.ci_run_id} started for ${pr}`);
+  const line = `Datafold CI run ${result.ci_run_id} started for ${pr}`;
+  // With --json stdout holds the one document, and wrappers (the GitHub Action, the GitLab component) read it
+  // there; the line still reaches their logs, on stderr, as a wait's progress lines do.
+  if (json) out.info(line);
+  else if (!commandLine.booleans.has("quiet")) out.result(line);
   return ExitCode.Ok;
 }
 
