@@ -1,7 +1,10 @@
+import { EMULATED_FORMATS, EMULATED_KEYWORDS } from "../../packages/testing/src/emulated-keywords.js";
 import { emitMethodTypes } from "./emit-method-types.js";
 import { describe, emitOperations } from "./emit-operations.js";
 import { readOverrides } from "./overrides.js";
 import { emitTypes } from "./emit-types.js";
+import { emitValidators, reachableSchemas } from "./emit-validators.js";
+import { assertKeywordsSupported } from "./schema-keywords.js";
 import { readSpecDocuments } from "./spec-documents.js";
 import type { SpecDocument } from "./spec-documents.js";
 
@@ -24,9 +27,22 @@ export async function renderAll(root: string): Promise<GeneratedFiles> {
   const files: GeneratedFiles = new Map();
   for (const spec of specs) {
     const description = describe(spec, await readOverrides(root, spec));
+    const validators = emitValidators(spec, description);
+    // The kit answers every operation of spec/: it must be able to judge each request and fill each answer.
+    assertKeywordsSupported(
+      spec.relativePath,
+      reachableSchemas(description).all,
+      EMULATED_KEYWORDS,
+      "the testing kit's pydantic emulator",
+      EMULATED_FORMATS,
+    );
     const outputs: [string, string][] = [
       [`${GENERATED_DIRS[0]}/${spec.name}.ts`, (await emitTypes(spec)) + emitMethodTypes(description)],
       [`${GENERATED_DIRS[1]}/${spec.name}.ts`, emitOperations(spec, description)],
+      // Plain JavaScript (ajv's output) with its declarations beside it: the packages' TypeScript reads
+      // the declarations, their bundlers the code.
+      [`${GENERATED_DIRS[1]}/${spec.name}.validators.js`, validators.js],
+      [`${GENERATED_DIRS[1]}/${spec.name}.validators.d.ts`, validators.dts],
     ];
     for (const [path, body] of outputs) files.set(path, header(spec) + body);
   }

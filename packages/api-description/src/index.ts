@@ -6,6 +6,10 @@
  */
 export type * from "./api-description.js";
 export { datafoldApi } from "./generated/datafold-api.js";
+export { datafoldApiSentences, datafoldApiValidators } from "./generated/datafold-api.validators.js";
+export { FORMAT_CHECKS, FORMAT_DESCRIPTIONS, type FormatName } from "./formats.js";
+export { otherSentence, type Sentence } from "./sentences.js";
+export type * from "./validators.js";
 export { API_KEY_VARIABLES } from "./api-key-variables.js";
 export { AUTHORIZATION_KEY_PREFIX } from "./authorization-key-prefix.js";
 export { CI_OPERATION_NAMES } from "./ci-operation-names.js";

@@ -1,14 +1,10 @@
-import {
-  type ApiDescription,
-  type OperationDescription,
-  redactSecret,
-  validateStrict,
-} from "@datafold-ci/api-description";
+import { type ApiDescription, type OperationDescription, redactSecret } from "@datafold-ci/api-description";
 import type { paths } from "@datafold-ci/types";
 import type { Client } from "openapi-fetch";
 import { apiErrorFromResponse } from "./api-error-from-response.js";
 import { bodyExcerpt } from "./body-excerpt.js";
-import { createOperationInputCheck, type OperationInputCheck } from "./check-operation-input.js";
+import { checkResponse } from "./check-arguments.js";
+import { checkMethodInput } from "./check-trigger-input.js";
 import { DatafoldInputError } from "./errors/datafold-input-error.js";
 import { DatafoldInvalidResponseError } from "./errors/datafold-invalid-response-error.js";
 import type { CallOptions } from "./options.js";
@@ -59,13 +55,12 @@ export function createOperationCall(
   operation: OperationDescription,
   guard?: RetryGuard,
 ): (...args: unknown[]) => Promise<unknown> {
-  const check: OperationInputCheck = createOperationInputCheck(context.description, operation);
   const layout = operation.clientMethod.arguments;
   const name = operation.clientMethod.name;
   const success = Object.keys(operation.responses).filter((status) => /^2\d\d$/.test(status));
   return async (...args) => {
     const options = (args[layout.length] ?? {}) as CallOptions;
-    const issues = [...check(...args.slice(0, layout.length)), ...checkAttemptOptions(options)];
+    const issues = [...checkMethodInput(name, args.slice(0, layout.length)), ...checkAttemptOptions(options)];
     if (issues.length > 0) throw new DatafoldInputError(issues, `${name} input`);
     options.signal?.throwIfAborted();
 
@@ -140,12 +135,9 @@ export function createOperationCall(
     } catch (cause) {
       throw invalid(`a body that is not JSON ("${bodyExcerpt(data).slice(0, 60)}")${notApi}`, cause);
     }
-    const problems = schema ? validateStrict(schema, parsed, [], context.description.schemas) : [];
+    const problems = checkResponse(name, status, parsed);
     if (problems.length > 0) {
-      const listed = problems
-        .slice(0, 5)
-        .map((p) => `${p.loc.join(".") || "body"}: ${p.msg}`)
-        .join("; ");
+      const listed = problems.slice(0, 5).join("; ");
       const more = problems.length > 5 ? `; and ${problems.length - 5} more` : "";
       throw invalid(`a body of the wrong shape (${listed}${more})`);
     }

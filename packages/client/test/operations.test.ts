@@ -152,7 +152,7 @@ describe("uploadPrChanges", () => {
     );
     expect(error).toBeInstanceOf(DatafoldInputError);
     expect((error as DatafoldInputError).issues).toEqual([
-      { field: "pr_num", message: "Input should be a positive safe integer (got 0)" },
+      { field: "pr_num", message: "Input should be a whole number of 1 or more (got 0)" },
       { field: "diffs[1].pr", message: "Field required" },
       { field: "diffs[1].include_columns[1]", message: "Input should be a valid string (got 3)" },
       { field: "diffs[1].prod", message: 'String should not be empty or only whitespace (got " ")' },

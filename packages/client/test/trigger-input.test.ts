@@ -1,21 +1,21 @@
-import {
-  type ApiDescription,
-  datafoldApi,
-  CI_OPERATION_NAMES,
-  findOperation,
-  type JsonSchema,
-} from "@datafold-ci/api-description";
+import { type ApiDescription, datafoldApi, type JsonSchema } from "@datafold-ci/api-description";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createOperationInputCheck } from "../src/check-operation-input.js";
-
-/** The trigger's check, built from an edited API description, as `pnpm generate` would emit it. */
-const createTriggerInputCheck = (api: ApiDescription) =>
-  createOperationInputCheck(api, findOperation(api, CI_OPERATION_NAMES.trigger)!);
-import { checkTriggerInput, DatafoldInputError } from "../src/index.js";
+import { checkArgumentsWith } from "../src/check-arguments.js";
+import { checkInput, checkTriggerInput, DatafoldInputError } from "../src/index.js";
 import { details, testClient } from "./helpers/client.js";
+import { compileValidators } from "./helpers/compile-validators.js";
 import { scriptedFetch } from "./helpers/fake-fetch.js";
 import { rejectionOf } from "./helpers/secrets.js";
+
+/** The trigger's check as `pnpm generate` would compile it from an edited API description. */
+async function createTriggerInputCheck(api: ApiDescription) {
+  const { validators, sentences } = await compileValidators(api);
+  return (ciConfigId: unknown, body: unknown) =>
+    checkArgumentsWith(validators.triggerPrRun!, sentences, "triggerPrRun", [ciConfigId, body]).map(
+      ({ field, message }) => ({ field: field.replace(/^details\./, ""), message }),
+    );
+}
 
 const fields = (issues: { field: string }[]) => issues.map((issue) => issue.field);
 
@@ -36,7 +36,7 @@ describe("checkTriggerInput", () => {
       { field: "pr_number", message: 'Input should be a valid integer (got "42")' },
     ]);
     expect(checkTriggerInput(7, { ...details, pr_number: 0 })).toEqual([
-      { field: "pr_number", message: "Input should be a positive safe integer (got 0)" },
+      { field: "pr_number", message: "Input should be a whole number of 1 or more (got 0)" },
     ]);
     expect(checkTriggerInput(7, { ...details, base_branch: "", pr_branch: " \t" })).toEqual([
       { field: "pr_branch", message: 'String should not be empty or only whitespace (got " \\t")' },
@@ -81,8 +81,8 @@ describe("triggerPrRun input", () => {
     );
     expect(error).toBeInstanceOf(DatafoldInputError);
     expect(error.message).toBe(
-      "Invalid triggerPrRun input: ci_config_id: Input should be a positive safe integer (got 0); " +
-        "pr_number: Input should be a positive safe integer (got -2); " +
+      "Invalid triggerPrRun input: ci_config_id: Input should be a whole number of 1 or more (got 0); " +
+        "pr_number: Input should be a whole number of 1 or more (got -2); " +
         'pr_sha: String should not be empty or only whitespace (got " ")',
     );
     expect(error.stack).toBeDefined();
@@ -111,8 +111,8 @@ describe("validation is derived from the spec", () => {
     };
   }
 
-  it("requires a field the spec adds, and applies the non-blank and positive rules to it", () => {
-    const check = createTriggerInputCheck(
+  it("requires a field the spec adds, and applies the non-blank and identifier rules to it", async () => {
+    const check = await createTriggerInputCheck(
       withBodySchema((schema) => ({
         ...schema,
         properties: {
@@ -126,13 +126,13 @@ describe("validation is derived from the spec", () => {
     expect(fields(check(7, details))).toEqual(["repository", "installation_id"]);
     expect(check(7, { ...details, repository: " ", installation_id: 0 })).toEqual([
       { field: "repository", message: 'String should not be empty or only whitespace (got " ")' },
-      { field: "installation_id", message: "Input should be a positive safe integer (got 0)" },
+      { field: "installation_id", message: "Input should be a whole number of 1 or more (got 0)" },
     ]);
     expect(check(7, { ...details, repository: "org/repo", installation_id: 3 })).toEqual([]);
   });
 
-  it("stops requiring a field the spec makes optional, and checks a type the spec changes", () => {
-    const check = createTriggerInputCheck(
+  it("stops requiring a field the spec makes optional, and checks a type the spec changes", async () => {
+    const check = await createTriggerInputCheck(
       withBodySchema((schema) => ({
         ...schema,
         properties: { ...schema.properties, pr_number: { type: "string" } },
@@ -144,8 +144,8 @@ describe("validation is derived from the spec", () => {
     expect(fields(check(7, details))).toEqual(["pr_number"]);
   });
 
-  it("fails loudly when the spec no longer has the trigger operation", () => {
-    expect(() => createTriggerInputCheck({ ...datafoldApi, operations: [] })).toThrow(/Was it renamed\?/);
+  it("fails loudly for a method the spec does not have", () => {
+    expect(() => checkInput("noSuchMethod" as "triggerPrRun", 7)).toThrow(/No client method "noSuchMethod"/);
   });
 });
 
