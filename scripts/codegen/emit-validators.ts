@@ -69,7 +69,13 @@ export function emitValidators(
 ): ValidatorModule {
   const file = spec.relativePath;
   const reached = reachableSchemas(description);
-  assertKeywordsSupported(file, reached.all, CLIENT_KEYWORDS, "the client's validator");
+  assertKeywordsSupported(
+    file,
+    reached.all,
+    CLIENT_KEYWORDS,
+    "the client's validator",
+    new Set(Object.keys(FORMAT_CHECKS)),
+  );
 
   const ajv = new Ajv2020({
     allErrors: true,
@@ -385,7 +391,7 @@ class Preparer {
       required: [tag],
       properties: { [tag]: { enum: branches.map(([value]) => value) } },
       allOf: branches.map(([value, member]) => ({
-        if: { required: [tag], properties: { [tag]: { const: value } } },
+        if: { type: "object", required: [tag], properties: { [tag]: { const: value } } },
         // biome-ignore lint/suspicious/noThenProperty: JSON Schema's keyword, not a promise
         then: this.prepare(member, undefined),
       })),

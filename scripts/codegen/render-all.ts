@@ -1,4 +1,5 @@
 import { EMULATED_FORMATS, EMULATED_KEYWORDS } from "../../packages/testing/src/emulated-keywords.js";
+import { synthesizeValue } from "../../packages/testing/src/synthesize-value.js";
 import { emitMethodTypes } from "./emit-method-types.js";
 import { describe, emitOperations } from "./emit-operations.js";
 import { readOverrides } from "./overrides.js";
@@ -36,6 +37,18 @@ export async function renderAll(root: string): Promise<GeneratedFiles> {
       "the testing kit's pydantic emulator",
       EMULATED_FORMATS,
     );
+    // …and answer each success with a value its schema accepts (a pattern it cannot satisfy fails here).
+    for (const operation of description.operations)
+      for (const [status, response] of Object.entries(operation.responses))
+        if (/^2\d\d$/.test(status) && response.schema && response.example === undefined) {
+          try {
+            synthesizeValue(response.schema, description.schemas);
+          } catch (error) {
+            throw new Error(
+              `${spec.relativePath}: ${operation.method} ${operation.path} response ${status}: ${error instanceof Error ? error.message : String(error)}`,
+            );
+          }
+        }
     const outputs: [string, string][] = [
       [`${GENERATED_DIRS[0]}/${spec.name}.ts`, (await emitTypes(spec)) + emitMethodTypes(description)],
       [`${GENERATED_DIRS[1]}/${spec.name}.ts`, emitOperations(spec, description)],

@@ -1,7 +1,7 @@
 /**
  * `@datafold-ci/api-description` (private, bundled into `client`, `cli` and `testing`): Datafold's API as
- * the packages use it at run time: each document of `spec/` as an operation table, and a validator that
- * answers the way FastAPI's pydantic v2 does.
+ * the packages use it at run time: each document of `spec/` as an operation table, with the validators
+ * `pnpm generate` compiles from it, and the facts client, CLI and kit share.
  * @packageDocumentation
  */
 export type * from "./api-description.js";
@@ -17,6 +17,3 @@ export { findOperation } from "./find-operation.js";
 export { NULL_BODY_STATUSES } from "./null-body-statuses.js";
 export { REDACTED, redactSecret } from "./redact-secret.js";
 export { schemaNameOf } from "./schema-name-of.js";
-export { validate } from "./validate.js";
-export { validateStrict } from "./validate-strict.js";
-export type { ValidateOptions, ValidationIssue, ValidationResult } from "./validate.js";
