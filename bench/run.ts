@@ -20,6 +20,7 @@ import { footprintSuite } from "./suites/footprint.js";
 import { operationsSuite } from "./suites/operations.js";
 import { npxColdSuite } from "./suites/npx-cold.js";
 import { soakSuite } from "./suites/soak.js";
+import { validationSuite } from "./suites/validation.js";
 import { waitEconomySuite } from "./suites/wait-economy.js";
 
 const SUITES: Suite[] = [
@@ -29,6 +30,7 @@ const SUITES: Suite[] = [
   operationsSuite,
   npxColdSuite,
   clientOverheadSuite,
+  validationSuite,
   exactlyOnceSuite,
   cliStartSuite,
   soakSuite,

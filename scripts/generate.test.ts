@@ -135,6 +135,49 @@ describe("pnpm generate", () => {
     );
   });
 
+  it("writes compiled validators that need nothing from ajv at run time", async () => {
+    expect(await generate(root)).toMatchObject({ code: 0 });
+    const code = await readFile(
+      join(root, "packages/api-description/src/generated/datafold-api.validators.js"),
+      "utf8",
+    );
+    expect(code).not.toMatch(/require\(|from "ajv/);
+    expect(code).toContain("export const datafoldApiValidators");
+  });
+
+  it.each([
+    [
+      "an assertion keyword the validators cannot check",
+      { type: "string", unevaluatedProperties: false },
+      '"unevaluatedProperties"',
+    ],
+    [
+      "a keyword the kit's emulator does not follow",
+      { type: "string", not: { const: "x" } },
+      '"not", an assertion keyword the testing kit\'s pydantic emulator cannot check',
+    ],
+    ["a format without a checker", { type: "string", format: "ipv4" }, 'format "ipv4"'],
+  ])("fails for %s, naming the file, the schema and the keyword", async (_, schema, named) => {
+    await editSpec((doc) => {
+      doc.components.schemas.APIPrDetails.properties.repository = schema;
+    });
+    const run = await generate(root);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('spec/datafold-api.yaml: schema "APIPrDetails" (at /properties/repository)');
+    expect(run.stderr).toContain(named);
+  });
+
+  it("ignores annotations it does not know (Datafold's section and widget)", async () => {
+    await editSpec((doc) => {
+      doc.components.schemas.APIPrDetails.properties.pr_branch = {
+        type: "string",
+        section: "basic",
+        widget: "multiline",
+      };
+    });
+    expect(await generate(root)).toMatchObject({ code: 0 });
+  });
+
   it("refuses a spec folder with no OpenAPI document, saying where it looked", async () => {
     await rm(join(root, "spec/datafold-api.yaml"));
     const run = await generate(root);

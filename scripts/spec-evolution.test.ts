@@ -164,7 +164,10 @@ check((await datafold.uploadPrChanges(7, 42, [{ prod: "db.prod.orders", pr: "db.
       // Datafold's "Create a data diff", with every component it reaches, as a spec sync would take it.
       const whole = JSON.parse(await readFile(WHOLE_DOCUMENT, "utf8")) as OpenApiDocument;
       const wanted = structuredClone(doc) as OpenApiDocument & Doc;
-      wanted.paths = { ...wanted.paths, "/api/v1/datadiffs": { post: whole.paths!["/api/v1/datadiffs"]!.post } };
+      wanted.paths = {
+        ...wanted.paths,
+        "/api/v1/datadiffs": { post: whole.paths!["/api/v1/datadiffs"]!.post },
+      };
       const { document } = filterDocument(whole, wanted);
       Object.assign(doc, document);
     },

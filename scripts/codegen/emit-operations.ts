@@ -226,6 +226,7 @@ function isModel(schema: Json): boolean {
   return schema.type === "object" || schema.properties !== undefined;
 }
 
-function camelCase(name: string): string {
+/** `datafold-api` → `datafoldApi`: the export name of a document's generated values. */
+export function camelCase(name: string): string {
   return name.replace(/[-_.\s]+(.)/g, (_, c: string) => c.toUpperCase()).replace(/^[^a-zA-Z_$]/, "_$&");
 }

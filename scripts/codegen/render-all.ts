@@ -1,8 +1,12 @@
+import { EMULATED_FORMATS, EMULATED_KEYWORDS } from "../../packages/testing/src/emulated-keywords.js";
+import { synthesizeValue } from "../../packages/testing/src/synthesize-value.js";
 import { emitApiReference } from "./emit-api-reference.js";
 import { emitClientMethods } from "./emit-client-methods.js";
 import { emitMethodTypes } from "./emit-method-types.js";
 import { describe, emitOperations } from "./emit-operations.js";
 import { emitTypes } from "./emit-types.js";
+import { emitValidators, reachableSchemas } from "./emit-validators.js";
+import { assertKeywordsSupported } from "./schema-keywords.js";
 import { methodSignatures } from "./method-signatures.js";
 import { readOverrides } from "./overrides.js";
 import { readSpecDocuments } from "./spec-documents.js";
@@ -36,12 +40,37 @@ export async function renderAll(root: string): Promise<GeneratedFiles> {
     const overrides = await readOverrides(root, spec);
     const description = describe(spec, overrides);
     const signatures = methodSignatures(spec, description, overrides);
+    const validators = emitValidators(spec, description);
+    // The kit answers every operation of spec/: it must be able to judge each request and fill each answer.
+    assertKeywordsSupported(
+      spec.relativePath,
+      reachableSchemas(description).all,
+      EMULATED_KEYWORDS,
+      "the testing kit's pydantic emulator",
+      EMULATED_FORMATS,
+    );
+    // …and answer each success with a value its schema accepts (a pattern it cannot satisfy fails here).
+    for (const operation of description.operations)
+      for (const [status, response] of Object.entries(operation.responses))
+        if (/^2\d\d$/.test(status) && response.schema && response.example === undefined) {
+          try {
+            synthesizeValue(response.schema, description.schemas);
+          } catch (error) {
+            throw new Error(
+              `${spec.relativePath}: ${operation.method} ${operation.path} response ${status}: ${error instanceof Error ? error.message : String(error)}`,
+            );
+          }
+        }
     const outputs: [string, string][] = [
       [
         `${GENERATED_DIRS[0]}/${spec.name}.ts`,
         (await emitTypes(spec)) + emitMethodTypes(spec.relativePath, signatures),
       ],
       [`${GENERATED_DIRS[1]}/${spec.name}.ts`, emitOperations(spec, description)],
+      // Plain JavaScript (ajv's output) with its declarations beside it: the packages' TypeScript reads
+      // the declarations, their bundlers the code.
+      [`${GENERATED_DIRS[1]}/${spec.name}.validators.js`, validators.js],
+      [`${GENERATED_DIRS[1]}/${spec.name}.validators.d.ts`, validators.dts],
     ];
     if (spec.name === CLIENT_DOCUMENT)
       outputs.push([

@@ -8,14 +8,20 @@ import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
 import { type DatafoldClient, createDatafoldClient } from "../../packages/client/dist/index.js";
 import { fakeClock, type MockDatafold, startMockDatafold } from "../../packages/testing/dist/index.js";
+import { createDatafoldSimulator } from "../../packages/testing/src/datafold-simulator.js";
+import { serveSimulator } from "../../packages/testing/src/mock-datafold.js";
+import { describe as describeDocument, runtimeOnly } from "../codegen/emit-operations.js";
+import { parseSpecDocument } from "../codegen/spec-documents.js";
 import { type FastApiApp, findFastApiPython, startFastApiApp } from "./fastapi-app.js";
 import {
   type Answer,
   CONFORMANCE_TABLE,
   type ConformanceCase,
   type Deviation,
+  KEYWORDS_PATH,
   type Loc,
   type RawRequest,
   VALID_BODY,
@@ -86,8 +92,12 @@ function observe(reply: Reply, expected: Answer): Observed {
   };
 }
 
-/** A 200's body: a list of runs for a GET, else a `SubmitCiJob` (ids null when no run took the call). */
-function expectSuccessShape(reply: Reply, method = "POST"): void {
+/** A 200's body: `{id}` for a keyword monitor, a list of runs for a GET, else a `SubmitCiJob` (ids null when no run took the call). */
+function expectSuccessShape(reply: Reply, method = "POST", path = ""): void {
+  if (path.startsWith(KEYWORDS_PATH)) {
+    expect.soft(reply.json).toEqual({ id: expect.any(Number) });
+    return;
+  }
   if (method === "GET") {
     expect.soft(reply.json).toEqual(expect.any(Array));
     return;
@@ -200,18 +210,26 @@ describe.skipIf(!python.found)(
     const { fastapi, pydantic } = python.found ? python : { fastapi: "", pydantic: "" };
     let app: FastApiApp;
     let kit: MockDatafold;
+    // The kit serving fixtures/keywords-api.yaml, described as `pnpm generate` describes spec/.
+    let keywordsKit: MockDatafold;
     const printed: string[] = [];
 
     beforeAll(async () => {
       if (!python.found) return;
-      [app, kit] = await Promise.all([
+      const keywords = parseSpecDocument(
+        "keywords-api.yaml",
+        await readFile(new URL("fixtures/keywords-api.yaml", import.meta.url)),
+      );
+      const api = runtimeOnly(describeDocument(keywords, { file: "none", operations: new Map() }));
+      [app, kit, keywordsKit] = await Promise.all([
         startFastApiApp(python.command, API_KEY),
         // A clock that never moves keeps every run unfinished, as the stand-in's runs are.
         startMockDatafold({ apiKey: API_KEY, clock: fakeClock() }),
+        serveSimulator(createDatafoldSimulator(api, { apiKey: API_KEY }, "conformance"), {}, "conformance"),
       ]);
     });
     afterAll(async () => {
-      await Promise.all([app?.close(), kit?.close()]);
+      await Promise.all([app?.close(), kit?.close(), keywordsKit?.close()]);
       // CONFORMANCE_PRINT=1 prints the comparison as a markdown table (README.md holds a copy).
       if (process.env.CONFORMANCE_PRINT && printed.length > 0)
         console.log(
@@ -241,12 +259,13 @@ describe.skipIf(!python.found)(
         if (!exchanges.has(row))
           exchanges.set(
             row,
-            Promise.all([send(app.url, row.request), send(kit.url, row.request)]).then(
-              ([fromFastApi, fromKit]) => {
-                printed.push(printRow(row, observe(fromFastApi, row.expect), observe(fromKit, row.expect)));
-                return { fastApi: fromFastApi, kit: fromKit };
-              },
-            ),
+            Promise.all([
+              send(app.url, row.request),
+              send((row.request.path?.startsWith(KEYWORDS_PATH) ? keywordsKit : kit).url, row.request),
+            ]).then(([fromFastApi, fromKit]) => {
+              printed.push(printRow(row, observe(fromFastApi, row.expect), observe(fromKit, row.expect)));
+              return { fastApi: fromFastApi, kit: fromKit };
+            }),
           );
         return exchanges.get(row)!;
       };
@@ -271,7 +290,7 @@ describe.skipIf(!python.found)(
       async function fastApiAnswersAsTheTableSays(row: ConformanceCase) {
         const { fastApi } = await exchange(row);
         expect.soft(observe(fastApi, row.expect)).toEqual(standInExpectation(row, fastapi, pydantic));
-        if (fastApi.status === 200) expectSuccessShape(fastApi, row.request.method);
+        if (fastApi.status === 200) expectSuccessShape(fastApi, row.request.method, row.request.path);
       }
 
       /** The conformance claim: the kit answers FastAPI's status and loc lists unless the table says why not. */
@@ -285,7 +304,7 @@ describe.skipIf(!python.found)(
         // ...and exactly what FastAPI on pydantic v2 answers, types included.
         expect.soft(fromKit, "the whole answer, vs the table's").toEqual(kitExpectation(row));
         if (kit.status === 200) {
-          expectSuccessShape(kit, row.request.method);
+          expectSuccessShape(kit, row.request.method, row.request.path);
           // Both hold runs for the same PRs: an upload finds a run on both or on neither, and a
           // listed run has the same fields.
           if (fastApi.status === 200) {

@@ -1,5 +1,7 @@
 """An independent FastAPI implementation of Datafold's three CI operations: "Trigger a PR/MR run",
-"List CI runs" and "Upload PR/MR changes".
+"List CI runs" and "Upload PR/MR changes"; and of one operation that uses the keywords of Datafold's
+whole document that those three do not (an Enum, a Literal, string lengths, number bounds, a pattern,
+a discriminated union and a tuple): "POST /api/v1/monitors/keywords".
 
 Written from the documentation page (/work/shared/seed/trigger-a-prmr-run.md) and Datafold's public
 document for the CI operations (/work/shared/reference/datafold-ci-operations.json), with no code or
@@ -26,12 +28,16 @@ import signal
 import socket
 import sys
 import threading
-from typing import Any, Dict, List, Optional, Set
+from enum import Enum
+from typing import Any, Dict, List, Optional, Set, Tuple, Union
+
+import pydantic
 
 import uvicorn
 from fastapi import FastAPI, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from typing_extensions import Literal
 
 DEBUG_PREFIX = "/__conformance/"
 
@@ -70,6 +76,41 @@ class CiDiff(BaseModel):
     pk: Optional[Set[str]] = None
     include_columns: List[str] = []
     exclude_columns: List[str] = []
+
+
+PYDANTIC_V2 = pydantic.VERSION.startswith("2")
+# pydantic 2 spells a string's pattern `pattern`, pydantic 1 `regex`.
+PATTERN = {"pattern" if PYDANTIC_V2 else "regex": r"^[a-z][a-z0-9_]*$"}
+
+
+class MonitorKind(str, Enum):
+    diff = "diff"
+    metric = "metric"
+
+
+class HourlySchedule(BaseModel):
+    type: Literal["hourly"]
+    every: int = Field(1, ge=1)
+
+
+class CronSchedule(BaseModel):
+    type: Literal["cron"]
+    cron: str
+
+
+class KeywordMonitor(BaseModel):
+    name: str = Field(..., min_length=3, max_length=8)
+    kind: MonitorKind
+    version: Literal["v1"] = "v1"
+    sensitivity: float = Field(50, ge=0, le=100)
+    limit: int = Field(10, lt=100)
+    code: str = Field("m1", **PATTERN)
+    schedule: Union[HourlySchedule, CronSchedule] = Field(..., discriminator="type")
+    window: Tuple[int, int]
+
+
+class KeywordMonitorOut(BaseModel):
+    id: int
 
 
 class State:
@@ -165,6 +206,17 @@ def trigger_ci(ci_config_id: int, details: APIPrDetails) -> SubmitCiJob:
     State.next_run_id += 1
     State.runs.append({"ci_config_id": ci_config_id, "run_id": run_id, "details": details.dict(), "uploads": []})
     return SubmitCiJob(ci_run_id=run_id, run_id=run_id)
+
+
+@app.post(
+    "/api/v1/monitors/keywords",
+    response_model=KeywordMonitorOut,
+    summary="Create a keyword monitor",
+    tags=["Monitors"],
+    dependencies=[Security(require_key)],
+)
+def create_keyword_monitor(monitor: KeywordMonitor) -> KeywordMonitorOut:
+    return KeywordMonitorOut(id=1)
 
 
 # Registered last: a templated route registered before the literal ones would take their paths.

@@ -115,6 +115,132 @@ const NON_FINITE_V1: Deviation = {
   why: "pydantic v1's errors carry no `input`, so the 422 holding a non-finite number serialises",
 };
 
+/**
+ * "Create a keyword monitor" (datafold_app.py; the kit serves it from fixtures/keywords-api.yaml): the keywords
+ * Datafold's whole document uses beyond the CI operations' (an Enum, a Literal, lengths, bounds, a pattern, a
+ * discriminated union, a tuple).
+ */
+export const KEYWORDS_PATH = "/api/v1/monitors/keywords";
+const MONITOR = { name: "orders", kind: "diff", schedule: { type: "hourly", every: 2 }, window: [1, 2] };
+const monitor = (change: Record<string, unknown>): RawRequest => ({
+  path: KEYWORDS_PATH,
+  body: JSON.stringify({ ...MONITOR, ...change }),
+});
+const TAG_IN_LOC: Omit<Deviation, "answer"> = {
+  when: "pydantic v1",
+  why: "pydantic v1 names a discriminated union's member in `loc` by its class (`CronSchedule`), v2 by its tag (`cron`)",
+};
+
+const KEYWORD_ROWS: readonly ConformanceCase[] = [
+  { name: "keywords: a valid monitor", request: monitor({}), expect: OK },
+  {
+    name: "keywords: name too short (minLength)",
+    request: monitor({ name: "ab" }),
+    expect: invalid([["body", "name"], "string_too_short", "value_error.any_str.min_length"]),
+  },
+  {
+    name: "keywords: name too long (maxLength)",
+    request: monitor({ name: "a-long-name" }),
+    expect: invalid([["body", "name"], "string_too_long", "value_error.any_str.max_length"]),
+  },
+  {
+    name: "keywords: kind not in the Enum",
+    request: monitor({ kind: "trend" }),
+    expect: invalid([["body", "kind"], "enum", "type_error.enum"]),
+  },
+  {
+    name: "keywords: version not the Literal (const)",
+    request: monitor({ version: "v2" }),
+    expect: invalid([["body", "version"], "literal_error", "value_error.const"]),
+  },
+  {
+    name: "keywords: sensitivity above maximum",
+    request: monitor({ sensitivity: 101 }),
+    expect: invalid([["body", "sensitivity"], "less_than_equal", "value_error.number.not_le"]),
+  },
+  {
+    name: "keywords: limit at exclusiveMaximum",
+    request: monitor({ limit: 100 }),
+    expect: invalid([["body", "limit"], "less_than", "value_error.number.not_lt"]),
+  },
+  {
+    name: "keywords: code against its pattern",
+    request: monitor({ code: "M-1" }),
+    expect: invalid([["body", "code"], "string_pattern_mismatch", "value_error.str.regex"]),
+  },
+  {
+    name: "keywords: schedule without its tag",
+    request: monitor({ schedule: { every: 2 } }),
+    expect: invalid([
+      ["body", "schedule"],
+      "union_tag_not_found",
+      "value_error.discriminated_union.missing_discriminator",
+    ]),
+  },
+  {
+    name: "keywords: schedule with an unknown tag",
+    request: monitor({ schedule: { type: "weekly" } }),
+    expect: invalid([
+      ["body", "schedule"],
+      "union_tag_invalid",
+      "value_error.discriminated_union.invalid_discriminator",
+    ]),
+  },
+  {
+    name: "keywords: schedule not an object",
+    request: monitor({ schedule: "hourly" }),
+    expect: invalid([
+      ["body", "schedule"],
+      "model_attributes_type",
+      "value_error.discriminated_union.missing_discriminator",
+    ]),
+  },
+  {
+    name: "keywords: the chosen member's missing field",
+    request: monitor({ schedule: { type: "cron" } }),
+    expect: invalid(missing("body", "schedule", "cron", "cron")),
+    deviations: [{ ...TAG_IN_LOC, answer: invalid(missing("body", "schedule", "CronSchedule", "cron")) }],
+  },
+  {
+    name: "keywords: the chosen member's bound (minimum)",
+    request: monitor({ schedule: { type: "hourly", every: 0 } }),
+    expect: invalid([["body", "schedule", "hourly", "every"], "greater_than_equal"]),
+    deviations: [
+      {
+        ...TAG_IN_LOC,
+        answer: invalid([["body", "schedule", "HourlySchedule", "every"], "", "value_error.number.not_ge"]),
+      },
+    ],
+  },
+  {
+    name: "keywords: a tuple one item short",
+    request: monitor({ window: [1] }),
+    expect: invalid(missing("body", "window", 1)),
+    deviations: [
+      {
+        when: "pydantic v1",
+        answer: invalid([["body", "window"], "", "value_error.tuple.length"]),
+        why: "pydantic v1 reports a tuple's wrong length at the tuple; v2 reports each missing position as missing",
+      },
+    ],
+  },
+  {
+    name: "keywords: a tuple one item long",
+    request: monitor({ window: [1, 2, 3] }),
+    expect: invalid([["body", "window"], "too_long", "value_error.tuple.length"]),
+  },
+  {
+    name: "keywords: a tuple's item of the wrong type",
+    request: monitor({ window: [1, "x"] }),
+    expect: invalid([["body", "window", 1], "int_parsing", "type_error.integer"]),
+  },
+  {
+    name: "keywords: a tuple that is no list",
+    request: monitor({ window: "x" }),
+    expect: invalid([["body", "window"], "tuple_type", "type_error.tuple"]),
+  },
+];
+
 export const CONFORMANCE_TABLE: readonly ConformanceCase[] = [
   { name: "a valid trigger", request: {}, expect: OK },
 
@@ -429,4 +555,5 @@ export const CONFORMANCE_TABLE: readonly ConformanceCase[] = [
     request: { method: "GET", path: UPLOAD_PATH },
     expect: { status: 405, detail: "Method Not Allowed" },
   },
+  ...KEYWORD_ROWS,
 ];

@@ -97,8 +97,12 @@ export interface ResponseDescription {
   readonly example?: unknown;
 }
 
-/** The JSON Schema (OpenAPI 3.1 dialect) keywords the validator understands. */
+/**
+ * A JSON Schema (OpenAPI 3.1 dialect), with the keywords the packages read typed. Other keys are
+ * annotations (Datafold's own `section` and `widget`, …), kept as the document has them.
+ */
 export interface JsonSchema {
+  readonly [annotation: string]: unknown;
   readonly $ref?: string;
   readonly type?: JsonSchemaType | readonly JsonSchemaType[];
   readonly title?: string;
@@ -106,8 +110,15 @@ export interface JsonSchema {
   readonly required?: readonly string[];
   readonly additionalProperties?: boolean | JsonSchema;
   readonly items?: JsonSchema;
+  /** A tuple's members, by position (pydantic's `tuple[int, str]`). */
+  readonly prefixItems?: readonly JsonSchema[];
   readonly anyOf?: readonly JsonSchema[];
   readonly oneOf?: readonly JsonSchema[];
+  /** OpenAPI's tagged union: which property names the member, and (optionally) which tag is which `$ref`. */
+  readonly discriminator?: {
+    readonly propertyName: string;
+    readonly mapping?: Readonly<Record<string, string>>;
+  };
   readonly allOf?: readonly JsonSchema[];
   readonly enum?: readonly unknown[];
   readonly const?: unknown;
@@ -119,11 +130,12 @@ export interface JsonSchema {
   readonly maximum?: number;
   readonly exclusiveMinimum?: number;
   readonly exclusiveMaximum?: number;
+  readonly multipleOf?: number;
   readonly minItems?: number;
   readonly maxItems?: number;
   /**
-   * Not enforced: pydantic models a `set[str]` this way and removes duplicates instead of refusing
-   * them (Datafold's `CiDiff.pk`), so a list with duplicates is valid input.
+   * pydantic models a `set[str]` this way (Datafold's `CiDiff.pk`) and removes duplicates instead of
+   * refusing them: the kit and the client's input check accept a list with duplicates.
    */
   readonly uniqueItems?: boolean;
   /** OpenAPI 3.0's spelling of `anyOf: [X, null]`. */

@@ -69,7 +69,7 @@ describe("bad input: exit 2, the flag named, where the value came from, nothing 
       "a PR number of 0",
       withFlag("--pr-num", "0"),
       {},
-      /--pr-num \(from flag --pr-num\): Input should be a positive safe integer \(got 0\)/,
+      /--pr-num \(from flag --pr-num\): Input should be a whole number of 1 or more \(got 0\)/,
     ],
     [
       "a negative config id",

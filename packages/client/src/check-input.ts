@@ -1,5 +1,5 @@
 import type { DatafoldMethods } from "./generated/datafold-api.js";
-import { checkArguments } from "./input-check.js";
+import { checkArguments } from "./check-arguments.js";
 import type { InputIssue } from "./input-issue.js";
 
 /**

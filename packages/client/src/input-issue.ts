@@ -2,7 +2,7 @@
  * One problem with input, found before any request is sent.
  *
  * @example
- * { field: "pr_number", message: "Input should be a positive safe integer (got 0)" }
+ * { field: "pr_number", message: "Input should be a whole number of 1 or more (got 0)" }
  */
 export interface InputIssue {
   /**

@@ -11,7 +11,7 @@ import {
   formatDuration,
   redactCause,
 } from "./errors.js";
-import { checkArguments, checkResponse } from "./input-check.js";
+import { checkArguments, checkResponse } from "./check-arguments.js";
 import { classifyNetworkFailure } from "./network-failure.js";
 import type { CallOptions } from "./options.js";
 import {

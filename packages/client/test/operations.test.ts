@@ -91,9 +91,9 @@ describe("listCiRuns", () => {
     const error = await rejectionOf(datafold.listCiRuns(7, { pr_num: 42, limit: "10", sha: "x" } as never));
     expect(error).toBeInstanceOf(DatafoldInputError);
     expect((error as DatafoldInputError).issues.map((issue) => issue.field)).toEqual([
-      "sha",
-      "pr_num",
-      "limit",
+      "query.sha",
+      "query.pr_num",
+      "query.limit",
     ]);
     expect(error.message).toContain(
       "sha: Not a query parameter of listCiRuns (expected pr_sha, pr_num, limit, offset)",
@@ -106,7 +106,7 @@ describe("listCiRuns", () => {
   it("accepts offset 0 (query integers are not ids) but not a blank pr_sha", () => {
     expect(checkInput("listCiRuns", 7, { offset: 0, limit: 1 })).toEqual([]);
     expect(checkInput("listCiRuns", 7, { pr_sha: " " })).toEqual([
-      { field: "pr_sha", message: 'String should not be empty or only whitespace (got " ")' },
+      { field: "query.pr_sha", message: 'String should not be empty or only whitespace (got " ")' },
     ]);
   });
 
@@ -147,7 +147,7 @@ describe("uploadPrChanges", () => {
     );
     expect(error).toBeInstanceOf(DatafoldInputError);
     expect((error as DatafoldInputError).issues).toEqual([
-      { field: "pr_num", message: "Input should be a positive safe integer (got 0)" },
+      { field: "pr_num", message: "Input should be a whole number of 1 or more (got 0)" },
       { field: "diffs[1].pr", message: "Field required" },
       { field: "diffs[1].include_columns[1]", message: "Input should be a valid string (got 3)" },
       { field: "diffs[1].prod", message: 'String should not be empty or only whitespace (got " ")' },

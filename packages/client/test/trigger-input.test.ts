@@ -1,24 +1,24 @@
-import {
-  type ApiDescription,
-  datafoldApi,
-  CI_OPERATION_NAMES,
-  findOperation,
-  type JsonSchema,
-} from "@datafold-ci/api-description";
+import { type ApiDescription, datafoldApi, type JsonSchema } from "@datafold-ci/api-description";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createOperationInputCheck } from "../src/check-operation-input.js";
-
-/** The trigger's check, built from an edited API description, as `pnpm generate` would emit it. */
-const createTriggerInputCheck = (api: ApiDescription) =>
-  createOperationInputCheck(api, findOperation(api, CI_OPERATION_NAMES.trigger)!);
+import { checkArgumentsWith } from "../src/check-arguments.js";
 import { checkInput, DatafoldInputError } from "../src/index.js";
 
 const checkTriggerInput = (ciConfigId: unknown, details: unknown) =>
   checkInput("triggerPrRun", ciConfigId, details);
 import { details, testClient } from "./helpers/client.js";
+import { compileValidators } from "./helpers/compile-validators.js";
 import { scriptedFetch } from "./helpers/fake-fetch.js";
 import { rejectionOf } from "./helpers/secrets.js";
+
+/** The trigger's check as `pnpm generate` would compile it from an edited API description. */
+async function createTriggerInputCheck(api: ApiDescription) {
+  const { validators, sentences } = await compileValidators(api);
+  return (ciConfigId: unknown, body: unknown) =>
+    checkArgumentsWith(validators.triggerPrRun!, sentences, "triggerPrRun", [ciConfigId, body]).map(
+      ({ field, message }) => ({ field: field.replace(/^details\./, ""), message }),
+    );
+}
 
 const fields = (issues: { field: string }[]) => issues.map((issue) => issue.field);
 
@@ -34,16 +34,18 @@ describe("checkTriggerInput", () => {
 
   it("names a missing field, a mistyped one, a non-positive pr_number and blank strings", () => {
     const { pr_sha: _, ...withoutPrSha } = details;
-    expect(checkTriggerInput(7, withoutPrSha)).toEqual([{ field: "pr_sha", message: "Field required" }]);
+    expect(checkTriggerInput(7, withoutPrSha)).toEqual([
+      { field: "details.pr_sha", message: "Field required" },
+    ]);
     expect(checkTriggerInput(7, { ...details, pr_number: "42" })).toEqual([
-      { field: "pr_number", message: 'Input should be a valid integer (got "42")' },
+      { field: "details.pr_number", message: 'Input should be a valid integer (got "42")' },
     ]);
     expect(checkTriggerInput(7, { ...details, pr_number: 0 })).toEqual([
-      { field: "pr_number", message: "Input should be a positive safe integer (got 0)" },
+      { field: "details.pr_number", message: "Input should be a whole number of 1 or more (got 0)" },
     ]);
     expect(checkTriggerInput(7, { ...details, base_branch: "", pr_branch: " \t" })).toEqual([
-      { field: "pr_branch", message: 'String should not be empty or only whitespace (got " \\t")' },
-      { field: "base_branch", message: 'String should not be empty or only whitespace (got "")' },
+      { field: "details.pr_branch", message: 'String should not be empty or only whitespace (got " \\t")' },
+      { field: "details.base_branch", message: 'String should not be empty or only whitespace (got "")' },
     ]);
   });
 
@@ -51,11 +53,11 @@ describe("checkTriggerInput", () => {
     const issues = checkTriggerInput(-1, { pr_number: 1.5, base_sha: 5, pr_branch: "" });
     expect(fields(issues)).toEqual([
       "ci_config_id",
-      "pr_number",
-      "pr_branch",
-      "base_branch",
-      "pr_sha",
-      "base_sha",
+      "details.pr_number",
+      "details.pr_branch",
+      "details.base_branch",
+      "details.pr_sha",
+      "details.base_sha",
     ]);
   });
 
@@ -70,8 +72,8 @@ describe("checkTriggerInput", () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(checkTriggerInput(7, { ...details, pr_sha: circular, pr_number: 10n })).toEqual([
-      { field: "pr_number", message: "Input should be a valid integer (got 10)" },
-      { field: "pr_sha", message: "Input should be a valid string (got [object Object])" },
+      { field: "details.pr_number", message: "Input should be a valid integer (got 10)" },
+      { field: "details.pr_sha", message: "Input should be a valid string (got [object Object])" },
     ]);
   });
 });
@@ -84,9 +86,9 @@ describe("triggerPrRun input", () => {
     );
     expect(error).toBeInstanceOf(DatafoldInputError);
     expect(error.message).toBe(
-      "Invalid triggerPrRun input: ci_config_id: Input should be a positive safe integer (got 0); " +
-        "pr_number: Input should be a positive safe integer (got -2); " +
-        'pr_sha: String should not be empty or only whitespace (got " ")',
+      "Invalid triggerPrRun input: ci_config_id: Input should be a whole number of 1 or more (got 0); " +
+        "details.pr_number: Input should be a whole number of 1 or more (got -2); " +
+        'details.pr_sha: String should not be empty or only whitespace (got " ")',
     );
     expect(error.stack).toBeDefined();
     expect(fetch.seen).toHaveLength(0);
@@ -114,8 +116,8 @@ describe("validation is derived from the spec", () => {
     };
   }
 
-  it("requires a field the spec adds, and applies the non-blank and positive rules to it", () => {
-    const check = createTriggerInputCheck(
+  it("requires a field the spec adds, and applies the non-blank and identifier rules to it", async () => {
+    const check = await createTriggerInputCheck(
       withBodySchema((schema) => ({
         ...schema,
         properties: {
@@ -129,13 +131,13 @@ describe("validation is derived from the spec", () => {
     expect(fields(check(7, details))).toEqual(["repository", "installation_id"]);
     expect(check(7, { ...details, repository: " ", installation_id: 0 })).toEqual([
       { field: "repository", message: 'String should not be empty or only whitespace (got " ")' },
-      { field: "installation_id", message: "Input should be a positive safe integer (got 0)" },
+      { field: "installation_id", message: "Input should be a whole number of 1 or more (got 0)" },
     ]);
     expect(check(7, { ...details, repository: "org/repo", installation_id: 3 })).toEqual([]);
   });
 
-  it("stops requiring a field the spec makes optional, and checks a type the spec changes", () => {
-    const check = createTriggerInputCheck(
+  it("stops requiring a field the spec makes optional, and checks a type the spec changes", async () => {
+    const check = await createTriggerInputCheck(
       withBodySchema((schema) => ({
         ...schema,
         properties: { ...schema.properties, pr_number: { type: "string" } },
@@ -145,6 +147,10 @@ describe("validation is derived from the spec", () => {
     const { base_sha: _, ...withoutBaseSha } = details;
     expect(check(7, { ...withoutBaseSha, pr_number: "42" })).toEqual([]);
     expect(fields(check(7, details))).toEqual(["pr_number"]);
+  });
+
+  it("fails loudly for a method the spec does not have", () => {
+    expect(() => checkInput("noSuchMethod" as "triggerPrRun", 7)).toThrow(/No client method "noSuchMethod"/);
   });
 });
 
@@ -185,7 +191,7 @@ describe("properties", () => {
         notANonBlankString,
         (id, pr, key, badNumber, badString) => {
           const bad = { ...pr, [key]: key === "pr_number" ? badNumber : badString };
-          expect(fields(checkTriggerInput(id, bad))).toEqual([key]);
+          expect(fields(checkTriggerInput(id, bad))).toEqual([`details.${key}`]);
         },
       ),
     );
@@ -197,13 +203,15 @@ describe("properties", () => {
         const partial = Object.fromEntries(
           Object.entries(pr).filter(([key]) => !dropped.includes(key as never)),
         );
-        expect(fields(checkTriggerInput(1, partial)).sort()).toEqual([...dropped].sort());
+        expect(fields(checkTriggerInput(1, partial)).sort()).toEqual(
+          dropped.map((key) => `details.${key}`).sort(),
+        );
       }),
     );
   });
 
   it("never throws, whatever it is given, and only names known fields", () => {
-    const known = new Set(["ci_config_id", "details", ...keys]);
+    const known = new Set(["ci_config_id", "details", ...keys.map((key) => `details.${key}`)]);
     fc.assert(
       fc.property(fc.anything(), fc.anything(), (id, value) => {
         for (const issue of checkTriggerInput(id, value)) expect(known.has(issue.field)).toBe(true);

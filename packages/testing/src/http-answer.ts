@@ -1,4 +1,4 @@
-import type { ValidationIssue } from "@datafold-ci/api-description";
+import type { ValidationIssue } from "./validate.js";
 
 /** A complete HTTP response, transport-neutral: the node server and the msw handlers both send these. */
 export interface HttpAnswer {

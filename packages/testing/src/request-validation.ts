@@ -1,10 +1,9 @@
-import {
-  type ApiDescription,
-  type OperationDescription,
-  type ParameterDescription,
-  type ValidationIssue,
-  validate,
+import type {
+  ApiDescription,
+  OperationDescription,
+  ParameterDescription,
 } from "@datafold-ci/api-description";
+import { type ValidationIssue, validate } from "./validate.js";
 import type { RequestParts } from "./request-parts.js";
 
 /** Validated, coerced values by location, e.g. `values.path.ci_config_id === 12`. */

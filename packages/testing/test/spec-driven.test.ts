@@ -122,7 +122,7 @@ describe("operations added to spec/ are served without code changes", () => {
   it("answers a new operation with a value synthesised from its success schema", async () => {
     const response = await list("?pr_sha=abc&limit=5");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual([{ id: 0, status: "running", pr_sha: "" }]);
+    expect(await response.json()).toEqual([{ id: 1, status: "running", pr_sha: "x" }]);
   });
 
   it("answers with the response's example and its lowest 2xx status when there is one", async () => {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type JsonSchema, datafoldApi, validate, type ValidateOptions } from "../src/index.js";
+import { datafoldApi, type JsonSchema } from "@datafold-ci/api-description";
+import { type ValidateOptions, validate } from "../src/validate.js";
 
 const schemas = datafoldApi.schemas;
 const lax: ValidateOptions = { mode: "lax", schemas };

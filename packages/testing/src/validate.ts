@@ -1,4 +1,5 @@
-import type { JsonSchema, JsonSchemaType } from "./api-description.js";
+import { type JsonSchema, type JsonSchemaType, schemaNameOf } from "@datafold-ci/api-description";
+import { FORMAT_CHECKERS } from "./pydantic-formats.js";
 import {
   type CheckContext,
   type CheckExtension,
@@ -6,7 +7,8 @@ import {
   check,
   checkNumber,
   type Loc,
-} from "./validate-strict.js";
+  objectTypeIssue,
+} from "./validate-core.js";
 
 /**
  * One validation failure, in the shape FastAPI puts in a 422 `detail` array (pydantic v2 wording):
@@ -52,9 +54,13 @@ export interface ValidateOptions {
 }
 
 /**
- * Validates `value` against `schema` and returns every issue found, with `loc` starting at `loc`.
- * Covers the JSON Schema subset FastAPI emits: `type`, `properties`/`required`, `items`, `anyOf`,
- * `oneOf`, `allOf`, `enum`, `const`, string and number bounds, `pattern`, `$ref`.
+ * Validates `value` against `schema` as pydantic v2 does, and returns every issue found, with `loc`
+ * starting at `loc`. Covers every keyword FastAPI emits (EMULATED_KEYWORDS lists them, and `pnpm
+ * generate` refuses a spec that uses another): `type`, `properties`/`required`/`additionalProperties`,
+ * `items`, `prefixItems` (a tuple), `uniqueItems` (a set: duplicates are removed), list and string
+ * lengths, number bounds and `multipleOf`, `pattern`, `format` (datetime, date, time, URL, email,
+ * UUID, secret), `enum` (an Enum class) and `const` (a Literal), `anyOf`/`oneOf` (smart unions),
+ * `discriminator` (tagged unions), `allOf`, `nullable`, `$ref`.
  *
  * @example
  * validate(datafoldApi.schemas.APIPrDetails!, body, ["body"], { schemas: datafoldApi.schemas })
@@ -84,7 +90,9 @@ function extension(lax: boolean): CheckExtension {
         for (const part of schema.allOf) current = check(part, current, loc, ctx, out, componentName);
         return current;
       }
-      if (schema.anyOf ?? schema.oneOf) return CORE;
+      const members = schema.oneOf ?? schema.anyOf;
+      if (members && schema.discriminator) return checkTagged(schema, members, value, loc, ctx, out);
+      if (members) return CORE;
       if (schema.nullable === true && value === null) return null;
       if (schema.const !== undefined) {
         if (!deepEqual(schema.const, value))
@@ -97,11 +105,26 @@ function extension(lax: boolean): CheckExtension {
           out.push(choiceIssue(componentName ? "enum" : "literal_error", schema.enum, value, loc));
         return value;
       }
+      const format = typeof schema.format === "string" ? FORMAT_CHECKERS[schema.format] : undefined;
+      if (format) {
+        // In strict mode (a smart union's first pass) a string is not yet a datetime, a URL, …: pydantic
+        // tries the exact `str` member first.
+        const issue = lax
+          ? format(value)
+          : { type: `${schema.format}_type`, msg: "Input should be of the format's own type" };
+        if (issue) {
+          out.push({ ...issue, loc, input: value });
+          return value;
+        }
+        if (typeof value === "string") checkStringBounds(schema, value, loc, out);
+        return value;
+      }
       const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
       if (types.length > 1)
         return check({ anyOf: types.map((type) => ({ ...schema, type })) }, value, loc, ctx, out);
       switch (types[0] as JsonSchemaType | undefined) {
         case "array":
+          if (schema.prefixItems) return checkTuple(schema, schema.prefixItems, value, loc, ctx, out);
           return checkArray(schema, value, loc, ctx, out);
         case "string":
           if (typeof value === "string") checkStringBounds(schema, value, loc, out);
@@ -147,8 +170,15 @@ function checkArray(
   ctx: CheckContext,
   out: ValidationIssue[],
 ): unknown {
+  // `uniqueItems` is how FastAPI writes a `set[...]`: pydantic removes duplicates rather than refusing them.
+  const set = schema.uniqueItems === true;
+  const kind = set ? "Set" : "List";
   if (!Array.isArray(value)) {
-    out.push({ type: "list_type", loc, msg: "Input should be a valid list", input: value });
+    out.push(
+      set
+        ? { type: "set_type", loc, msg: "Input should be a valid set", input: value }
+        : { type: "list_type", loc, msg: "Input should be a valid list", input: value },
+    );
     return value;
   }
   const { minItems, maxItems } = schema;
@@ -156,22 +186,127 @@ function checkArray(
     out.push({
       type: "too_short",
       loc,
-      msg: `List should have at least ${plural(minItems, "item")} after validation, not ${value.length}`,
+      msg: `${kind} should have at least ${plural(minItems, "item")} after validation, not ${value.length}`,
       input: value,
-      ctx: { field_type: "List", min_length: minItems, actual_length: value.length },
+      ctx: { field_type: kind, min_length: minItems, actual_length: value.length },
     });
   }
   if (maxItems !== undefined && value.length > maxItems) {
     out.push({
       type: "too_long",
       loc,
-      msg: `List should have at most ${plural(maxItems, "item")} after validation, not ${value.length}`,
+      msg: `${kind} should have at most ${plural(maxItems, "item")} after validation, not ${value.length}`,
       input: value,
-      ctx: { field_type: "List", max_length: maxItems, actual_length: value.length },
+      ctx: { field_type: kind, max_length: maxItems, actual_length: value.length },
     });
   }
   const items = schema.items;
-  return items ? value.map((item, i) => check(items, item, [...loc, i], ctx, out)) : value;
+  const checked = items ? value.map((item, i) => check(items, item, [...loc, i], ctx, out)) : value;
+  return set
+    ? checked.filter((item, i) => checked.findIndex((other) => deepEqual(other, item)) === i)
+    : checked;
+}
+
+/**
+ * A tuple (`prefixItems`): one schema per position. pydantic reports a missing position as `missing`
+ * at its index and extra items as `too_long`; FastAPI's `minItems`/`maxItems` beside it say the same
+ * length and are not checked twice.
+ */
+function checkTuple(
+  schema: JsonSchema,
+  members: readonly JsonSchema[],
+  value: unknown,
+  loc: Loc,
+  ctx: CheckContext,
+  out: ValidationIssue[],
+): unknown {
+  if (!Array.isArray(value)) {
+    out.push({ type: "tuple_type", loc, msg: "Input should be a valid tuple", input: value });
+    return value;
+  }
+  const result = members.map((member, i) => {
+    if (i < value.length) return check(member, value[i], [...loc, i], ctx, out);
+    out.push({ type: "missing", loc: [...loc, i], msg: "Field required", input: value });
+    return undefined;
+  });
+  const rest = schema.items;
+  if (value.length > members.length) {
+    if (rest && typeof rest === "object")
+      for (let i = members.length; i < value.length; i++)
+        result.push(check(rest, value[i], [...loc, i], ctx, out));
+    else {
+      const max = members.length;
+      out.push({
+        type: "too_long",
+        loc,
+        msg: `Tuple should have at most ${plural(max, "item")} after validation, not ${value.length}`,
+        input: value,
+        ctx: { field_type: "Tuple", max_length: max, actual_length: value.length },
+      });
+    }
+  }
+  return result;
+}
+
+/**
+ * A discriminated union as pydantic's tagged unions read it: the tag must be there (`union_tag_not_found`)
+ * and name a member (`union_tag_invalid`); only that member is checked, its issues under the tag in `loc`.
+ */
+function checkTagged(
+  schema: JsonSchema,
+  members: readonly JsonSchema[],
+  value: unknown,
+  loc: Loc,
+  ctx: CheckContext,
+  out: ValidationIssue[],
+): unknown {
+  const { propertyName, mapping = {} } = schema.discriminator!;
+  const byTag = new Map<string, JsonSchema>();
+  for (const member of members) {
+    const mapped = Object.entries(mapping).filter(([, ref]) => ref === member.$ref);
+    const tags = mapped.length > 0 ? mapped.map(([tag]) => tag) : tagsOf(member, propertyName, ctx);
+    for (const tag of tags) byTag.set(tag, member);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    out.push(
+      ctx.fromAttributes
+        ? objectTypeIssue({ properties: {} }, value, loc, ctx, undefined)
+        : { type: "dict_type", loc, msg: "Input should be a valid dictionary", input: value },
+    );
+    return value;
+  }
+  const discriminator = `'${propertyName}'`;
+  const tag = (value as Record<string, unknown>)[propertyName];
+  if (tag === undefined) {
+    out.push({
+      type: "union_tag_not_found",
+      loc,
+      msg: `Unable to extract tag using discriminator ${discriminator}`,
+      input: value,
+      ctx: { discriminator },
+    });
+    return value;
+  }
+  const member = typeof tag === "string" ? byTag.get(tag) : undefined;
+  if (!member) {
+    const expected = [...byTag.keys()].map((t) => `'${t}'`).join(", ");
+    out.push({
+      type: "union_tag_invalid",
+      loc,
+      msg: `Input tag '${String(tag)}' found using ${discriminator} does not match any of the expected tags: ${expected}`,
+      input: value,
+      ctx: { discriminator, tag: String(tag), expected_tags: expected },
+    });
+    return value;
+  }
+  return check(member, value, [...loc, tag as string], ctx, out);
+}
+
+function tagsOf(member: JsonSchema, propertyName: string, ctx: CheckContext): string[] {
+  const target = member.$ref === undefined ? member : ctx.schemas[schemaNameOf(member.$ref)];
+  const property = target?.properties?.[propertyName];
+  if (typeof property?.const === "string") return [property.const];
+  return (property?.enum ?? []).filter((tag): tag is string => typeof tag === "string");
 }
 
 function plural(n: number, noun: string): string {
@@ -256,6 +391,17 @@ function checkNumberBounds(
     ["maximum", "less_than_equal", "less than or equal to", "le", (l) => number <= l],
     ["exclusiveMaximum", "less_than", "less than", "lt", (l) => number < l],
   ];
+  const { multipleOf } = schema;
+  // pydantic checks `multiple_of` before the bounds.
+  if (typeof multipleOf === "number" && !Number.isInteger(number / multipleOf)) {
+    out.push({
+      type: "multiple_of",
+      loc,
+      msg: `Input should be a multiple of ${multipleOf}`,
+      input: value,
+      ctx: { multiple_of: multipleOf },
+    });
+  }
   for (const [keyword, type, words, ctxKey, ok] of bounds) {
     const limit = schema[keyword];
     if (typeof limit === "number" && !ok(limit)) {
