@@ -135,18 +135,18 @@ export function checkCliInputs(
   if (trigger === undefined) return;
   const taken = new Set<string>(trigger.operation.inputs.flatMap((input) => factOf(input) ?? []));
   const keyed = [
-    ...CI_FACTS.map((fact) => ({ fact, where: "packages/cli/src/ci/provider-spec.ts: CI_FACTS" })),
+    ...CI_FACTS.map((fact) => ({ fact, where: "packages/cli/src/ci/provider-spec.ts: CI_FACTS lists" })),
     ...providerSpecs.flatMap((provider) =>
       Object.keys(provider.facts).map((fact) => ({
         fact,
-        where: `packages/cli/src/ci/providers.ts: ${provider.name} (${provider.id})`,
+        where: `packages/cli/src/ci/providers.ts: ${provider.name} (${provider.id}) reads`,
       })),
     ),
   ];
   for (const { fact, where } of keyed)
     if (!taken.has(fact))
       throw new Error(
-        `${where} reads the CI fact "${fact}", which is no input of ${trigger.operation.operation} (${trigger.operation.inputs.map((i) => i.name).join(", ")}). Did the field change upstream? Rename the fact in the CI data, or name it with "fact: ${fact}" on the input that replaces it in ${trigger.file}.`,
+        `${where} the CI fact "${fact}", which is no input of ${trigger.operation.operation} (${trigger.operation.inputs.map((i) => i.name).join(", ")}). Did the field change upstream? Rename the fact in the CI data, or name it with "fact: ${fact}" on the input that replaces it in ${trigger.file}.`,
       );
 }
 

@@ -1,17 +1,31 @@
-import type { ApiCiRun, SubmitCiJob } from "@datafold-ci/client";
+import type { DatafoldClient } from "@datafold-ci/client";
 import { describe, expectTypeOf, it } from "vitest";
-import type { AnswerOf, ListedRun, TriggerAnswer, UploadAnswer } from "../src/core/operations.js";
+import type { AnswerOf, JobAnswer, TriggerAnswer, UploadAnswer } from "../src/core/operations.js";
 
-describe("the answers of operations reached by name", () => {
-  it("are the client's own types when this build has the operation", () => {
-    expectTypeOf<TriggerAnswer>().toEqualTypeOf<SubmitCiJob>();
-    expectTypeOf<UploadAnswer>().toEqualTypeOf<SubmitCiJob>();
-    expectTypeOf<ListedRun>().toEqualTypeOf<ApiCiRun>();
+/** The answer type of the client's method `N` looked up by key, or `Fallback` when this build's client has none. */
+type ByKey<N extends string, Fallback> = N extends keyof DatafoldClient
+  ? DatafoldClient[N] extends (...args: never[]) => Promise<infer Answer>
+    ? Answer
+    : never
+  : Fallback;
+
+interface Client {
+  listThings(id: number, query?: { limit?: number }): Promise<{ id: number }[]>;
+  readonly baseUrl: string;
+}
+
+describe("the answer of an operation reached by name", () => {
+  it("is the method's own answer when the client has it", () => {
+    expectTypeOf<AnswerOf<"listThings", "fallback", Client>>().toEqualTypeOf<{ id: number }[]>();
   });
 
-  it("fall back to what the CLI reads when it does not", () => {
-    expectTypeOf<AnswerOf<"getNothingByName", { readonly ci_run_id?: number | null }>>().toEqualTypeOf<{
-      readonly ci_run_id?: number | null;
-    }>();
+  it("is the fallback when the client has no such method, or it is no method", () => {
+    expectTypeOf<AnswerOf<"removedUpstream", "fallback", Client>>().toEqualTypeOf<"fallback">();
+    expectTypeOf<AnswerOf<"baseUrl", "fallback", Client>>().toEqualTypeOf<"fallback">();
+  });
+
+  it("agrees with the client's own methods, whichever of them this build's spec has", () => {
+    expectTypeOf<TriggerAnswer>().toEqualTypeOf<ByKey<"triggerPrRun", JobAnswer>>();
+    expectTypeOf<UploadAnswer>().toEqualTypeOf<ByKey<"uploadPrChanges", JobAnswer>>();
   });
 });

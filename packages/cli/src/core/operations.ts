@@ -17,7 +17,7 @@ type MethodName = Parameters<typeof checkInput>[0];
  * method (its operation was removed upstream): code that calls it through {@link callOperation} then still
  * compiles, and its command says at run time that it is unavailable.
  */
-export type AnswerOf<N extends string, Fallback> = DatafoldClient extends {
+export type AnswerOf<N extends string, Fallback, Client = DatafoldClient> = Client extends {
   readonly [K in N]: (...args: never[]) => Promise<infer Answer>;
 }
   ? Answer
@@ -70,7 +70,7 @@ function isMethodName(name: string): name is MethodName {
 }
 
 /** What the CLI reads of Datafold's answer to a trigger or an upload, in a build without the operation. */
-interface JobAnswer {
+export interface JobAnswer {
   readonly ci_run_id?: number | null;
   readonly run_id?: number | null;
 }
