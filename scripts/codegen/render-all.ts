@@ -1,3 +1,4 @@
+import { checkCliInputs, cliInputsOf, emitCliInputs } from "./emit-cli-inputs.js";
 import { emitMethodTypes } from "./emit-method-types.js";
 import { describe, emitOperations } from "./emit-operations.js";
 import { readOverrides } from "./overrides.js";
@@ -9,6 +10,7 @@ import type { SpecDocument } from "./spec-documents.js";
 export const GENERATED_DIRS = [
   "packages/types/src/generated",
   "packages/api-description/src/generated",
+  "packages/cli/src/generated",
 ] as const;
 
 /**
@@ -22,14 +24,20 @@ export type GeneratedFiles = Map<string, string>;
 export async function renderAll(root: string): Promise<GeneratedFiles> {
   const specs = await readSpecDocuments(root);
   const files: GeneratedFiles = new Map();
+  const cliTables: { file: string; operations: ReturnType<typeof cliInputsOf> }[] = [];
   for (const spec of specs) {
-    const description = describe(spec, await readOverrides(root, spec));
+    const overrides = await readOverrides(root, spec);
+    const description = describe(spec, overrides);
+    const cliInputs = cliInputsOf(spec, description, overrides);
+    cliTables.push({ file: overrides.file, operations: cliInputs });
     const outputs: [string, string][] = [
       [`${GENERATED_DIRS[0]}/${spec.name}.ts`, (await emitTypes(spec)) + emitMethodTypes(description)],
       [`${GENERATED_DIRS[1]}/${spec.name}.ts`, emitOperations(spec, description)],
+      [`${GENERATED_DIRS[2]}/${spec.name}.ts`, emitCliInputs(spec, cliInputs)],
     ];
     for (const [path, body] of outputs) files.set(path, header(spec) + body);
   }
+  checkCliInputs(cliTables);
   return files;
 }
 
