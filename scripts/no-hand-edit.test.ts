@@ -1,11 +1,10 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
+import { copyRepository, editYaml, generateAndBuild } from "./testing/repository-copy.js";
 
 // Issue 10's promise, end to end: an operation added to spec/ becomes a typed client method and a
 // mock route after `generate` and `build`, with no other edit. On a copy of the repository.
@@ -59,44 +58,16 @@ const schemas = {
 };
 
 beforeAll(async () => {
-  copy = await mkdtemp(join(tmpdir(), "datafold-ci-no-hand-edit-"));
-  // Sources and the packages' own node_modules (symlinks, relative, so workspace links point into
-  // the copy); the root node_modules, only third-party code, is shared through one symlink.
-  await cp(repoRoot, copy, {
-    recursive: true,
-    verbatimSymlinks: true,
-    filter: (source) => {
-      const path = relative(repoRoot, source).split(sep);
-      return !(
-        (path[0] === "node_modules" && path.length === 1) ||
-        path.includes(".git") ||
-        path.includes("dist") ||
-        path.includes(".turbo") ||
-        path.includes(".vite") ||
-        path[0] === "bench"
-      );
+  copy = await copyRepository("datafold-ci-no-hand-edit-");
+  await editYaml<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>(
+    copy,
+    "spec/datafold-api.yaml",
+    (spec) => {
+      Object.assign(spec.paths, added);
+      Object.assign(spec.components.schemas, schemas);
     },
-  });
-  await symlink(join(repoRoot, "node_modules"), join(copy, "node_modules"));
-  const specPath = join(copy, "spec", "datafold-api.yaml");
-  const spec = parse(await readFile(specPath, "utf8")) as {
-    paths: Record<string, unknown>;
-    components: { schemas: Record<string, unknown> };
-  };
-  Object.assign(spec.paths, added);
-  Object.assign(spec.components.schemas, schemas);
-  await writeFile(specPath, stringify(spec));
-
-  const tool = (name: string) => join(repoRoot, "node_modules", ".bin", name);
-  await run(process.execPath, ["--import", "tsx", join(copy, "scripts", "generate.ts"), "--root", copy]);
-  const types = join(copy, "packages", "types");
-  await run(tool("tsc"), ["-p", "tsconfig.build.json"], { cwd: types });
-  await run(process.execPath, [join(copy, "scripts", "build", "emit-cjs-types.mjs")], { cwd: types });
-  for (const name of ["client", "testing"])
-    await run(tool("tsup"), [], {
-      cwd: join(copy, "packages", name),
-      env: { ...process.env, NODE_ENV: "production" },
-    });
+  );
+  await generateAndBuild(copy, ["types", "client", "testing"]);
 }, 240_000);
 
 afterAll(async () => {

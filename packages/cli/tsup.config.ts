@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 import { tsupPreset } from "../../scripts/build/tsup-preset.js";
 
 /**
- * Issue 12: the CLI is published with no runtime `dependencies`, so `npx @datafold-ci/cli` fetches one
+ * The CLI is published with no runtime `dependencies`, so `npx @datafold-ci/cli` fetches one
  * package and its tarball installs with no registry. The client, its spec table, openapi-fetch and
  * undici (loaded only when a proxy variable is set) are bundled in; ESM chunks keep `--version` and
  * `--help` from loading any of them.

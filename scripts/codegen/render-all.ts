@@ -2,6 +2,7 @@ import { EMULATED_FORMATS, EMULATED_KEYWORDS } from "../../packages/testing/src/
 import { synthesizeValue } from "../../packages/testing/src/synthesize-value.js";
 import { emitApiReference } from "./emit-api-reference.js";
 import { emitClientMethods } from "./emit-client-methods.js";
+import { checkCliInputs, cliInputsOf, emitCliInputs } from "./emit-cli-inputs.js";
 import { emitMethodTypes } from "./emit-method-types.js";
 import { describe, emitOperations } from "./emit-operations.js";
 import { emitTypes } from "./emit-types.js";
@@ -17,6 +18,7 @@ export const GENERATED_DIRS = [
   "packages/types/src/generated",
   "packages/api-description/src/generated",
   "packages/client/src/generated",
+  "packages/cli/src/generated",
 ] as const;
 
 /** Generated files that live among hand-written ones. */
@@ -36,6 +38,7 @@ export type GeneratedFiles = Map<string, string>;
 export async function renderAll(root: string): Promise<GeneratedFiles> {
   const specs = await readSpecDocuments(root);
   const files: GeneratedFiles = new Map();
+  const cliTables: { file: string; operations: ReturnType<typeof cliInputsOf> }[] = [];
   for (const spec of specs) {
     const overrides = await readOverrides(root, spec);
     const description = describe(spec, overrides);
@@ -61,6 +64,8 @@ export async function renderAll(root: string): Promise<GeneratedFiles> {
             );
           }
         }
+    const cliInputs = cliInputsOf(spec, description, overrides);
+    cliTables.push({ file: overrides.file, operations: cliInputs });
     const outputs: [string, string][] = [
       [
         `${GENERATED_DIRS[0]}/${spec.name}.ts`,
@@ -71,6 +76,7 @@ export async function renderAll(root: string): Promise<GeneratedFiles> {
       // the declarations, their bundlers the code.
       [`${GENERATED_DIRS[1]}/${spec.name}.validators.js`, validators.js],
       [`${GENERATED_DIRS[1]}/${spec.name}.validators.d.ts`, validators.dts],
+      [`${GENERATED_DIRS[3]}/${spec.name}.ts`, emitCliInputs(spec, cliInputs)],
     ];
     if (spec.name === CLIENT_DOCUMENT)
       outputs.push([
@@ -81,6 +87,7 @@ export async function renderAll(root: string): Promise<GeneratedFiles> {
     if (spec.name === CLIENT_DOCUMENT)
       files.set(GENERATED_FILES[0], emitApiReference(spec.relativePath, overrides.file, signatures));
   }
+  checkCliInputs(cliTables);
   return files;
 }
 

@@ -1,10 +1,39 @@
-import type { CliOptions } from "./cli-options.js";
-import { findCommand } from "./command-table.js";
+import { readArguments } from "./args/arguments.js";
+import { parseCommandLine, UsageError } from "./args/command-line.js";
+import { commandFlags, everyFlag, operationInputs, takenInputs } from "./args/flag-table.js";
+import { ALWAYS_ACCEPTED } from "./args/flags.js";
 import { ExitCode } from "./exit-codes.js";
-import { ALWAYS_ACCEPTED, commandHelpText, helpText } from "./help-text.js";
-import { createOutput } from "./output.js";
-import { type CommandLine, parseCommandLine } from "./parse-command-line.js";
-import { UsageError } from "./usage-error.js";
+import { unavailableMessage } from "./output/describe.js";
+import { commandHelpText, helpText } from "./output/help.js";
+import { createOutput } from "./output/output.js";
+import type { CliCommand, CliOptions, CommandLine } from "./types.js";
+
+/** A command's name, one-line summary, and its module, loaded only when it runs (so `--help` stays cheap). */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<{ readonly command: CliCommand }>;
+}
+
+/** Every `datafold-ci` command, in `--help` order. A new command is its file in `commands/` and a line here. */
+export const COMMAND_TABLE: readonly CommandEntry[] = [
+  {
+    name: "trigger",
+    summary: "start a Datafold CI run for the current pull/merge request (and, with --wait, wait for it)",
+    load: () => import("./commands/trigger.js"),
+  },
+  {
+    name: "wait",
+    summary: "wait for a run that is already started, and exit with its outcome",
+    load: () => import("./commands/wait.js"),
+  },
+  { name: "runs", summary: "list a pull request's runs", load: () => import("./commands/runs.js") },
+  {
+    name: "submit",
+    summary: "send a PR's diffs to its waiting run (drop-in for datafold ci submit)",
+    load: () => import("./commands/submit.js"),
+  },
+];
 
 /**
  * Runs `datafold-ci` with `options.argv` and resolves to its exit code: failures are reported on
@@ -17,7 +46,10 @@ import { UsageError } from "./usage-error.js";
 export async function runCli(options: CliOptions): Promise<ExitCode> {
   let commandLine: CommandLine;
   try {
-    commandLine = parseCommandLine(options.argv);
+    commandLine = parseCommandLine(options.argv, {
+      commands: COMMAND_TABLE.map((entry) => entry.name),
+      flags: everyFlag(),
+    });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     return usageError(error.message, error.command, options);
@@ -31,26 +63,41 @@ export async function runCli(options: CliOptions): Promise<ExitCode> {
     options.stdout.write(`${__PACKAGE_VERSION__}\n`);
     return ExitCode.Ok;
   }
-  const entry = findCommand(commandLine.topic ?? commandLine.command);
+  const entry = COMMAND_TABLE.find(
+    (candidate) => candidate.name === (commandLine.topic ?? commandLine.command),
+  );
   try {
     if (entry === undefined) {
-      options.stdout.write(helpText(__PACKAGE_VERSION__));
+      options.stdout.write(helpText(__PACKAGE_VERSION__, COMMAND_TABLE));
       return ExitCode.Ok;
     }
     // Loaded only here, so --help and --version stay as cheap as starting Node.
     const { command } = await entry.load();
+    const operation = operationInputs(command.operation);
+    // Without its operation (removed upstream from the spec this build was made from), a command sends nothing.
+    const unavailable =
+      operation === undefined ? unavailableMessage(entry.name, command.operation) : undefined;
     if (commandLine.command === "help") {
-      options.stdout.write(commandHelpText(__PACKAGE_VERSION__, entry, command));
+      options.stdout.write(
+        commandHelpText(__PACKAGE_VERSION__, entry, command, commandFlags(command, operation), unavailable),
+      );
       return ExitCode.Ok;
     }
-    const accepted = new Set<string>([...command.flags, ...ALWAYS_ACCEPTED]);
+    if (operation === undefined) {
+      out.error(unavailableMessage(entry.name, command.operation));
+      return ExitCode.Usage;
+    }
+    const accepted = new Set(commandFlags(command, operation).map((flag) => flag.name));
+    for (const name of ALWAYS_ACCEPTED) accepted.add(name);
     const foreign = [
       ...[...commandLine.strings].flatMap(([name, flag]) => (accepted.has(name) ? [] : [flag.typed])),
       ...[...commandLine.booleans].flatMap((name) => (accepted.has(name) ? [] : [`--${name}`])),
     ][0];
     if (foreign !== undefined)
       return usageError(`${foreign} is not a flag of ${entry.name}`, entry.name, options);
-    return await command.run(commandLine, options, out);
+    const inputs = takenInputs(command, operation);
+    const args = readArguments(commandLine, options.env, { inputs, takes: command.flags });
+    return await command.run({ name: entry.name, args, operation, inputs, options, out });
   } catch (error) {
     out.error(
       `unexpected error: ${(error as Error)?.message ?? String(error)}. This is a bug in datafold-ci (exit ${ExitCode.Internal}); ` +

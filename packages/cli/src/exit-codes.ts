@@ -19,7 +19,7 @@ export const ExitCode = {
   RunCancelled: 5,
   /** `--wait-timeout` passed with the run unfinished. */
   WaitTimedOut: 6,
-  /** An unexpected internal error: a bug in datafold-ci (before 0.2, such errors exited 1). */
+  /** An unexpected internal error: a bug in datafold-ci, kept apart from 1 so scripts never take a bug for a Datafold failure. */
   Internal: 70,
   /** Stopped by SIGINT (Ctrl-C) while waiting: 128 + 2. */
   Interrupted: 130,

@@ -1,4 +1,4 @@
-import type { Env } from "./ci/ci-provider.js";
+import type { Env } from "./types.js";
 
 /**
  * How the CLI's requests reach a proxy named by `HTTPS_PROXY` / `HTTP_PROXY` (issue 12):

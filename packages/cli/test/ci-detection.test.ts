@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { CI_OPERATION_NAMES } from "@datafold-ci/api-description";
+import { readArguments } from "../src/args/arguments.js";
+import { parseCommandLine } from "../src/args/command-line.js";
+import { everyFlag, operationInputs } from "../src/args/flag-table.js";
 import { detectCi } from "../src/ci/detect-ci.js";
-import type { GitRunner } from "../src/git/git-runner.js";
+import type { CiFact } from "../src/ci/provider-spec.js";
 import { ciProviders } from "../src/ci/providers.js";
-import type { PrField } from "../src/pr-fields.js";
-import { resolveTriggerValues } from "../src/resolve-trigger-values.js";
-import { describeSource } from "../src/value-source.js";
+import { resolveInputs } from "../src/core/inputs.js";
+import { describeSource } from "../src/output/describe.js";
+import type { GitRunner } from "../src/types.js";
 import { fakeGit, noGit } from "./fake-git.js";
 import {
   environments,
@@ -28,19 +32,36 @@ const repoGit = () =>
     [`rev-parse --verify --quiet ${PR.baseSha.slice(0, 12)}^{commit}`]: PR.baseSha,
   });
 
-async function resolve(env: Fixture, git: GitRunner = repoGit(), flags = new Map()) {
-  const detection = await detectCi({ env, readFile });
-  return { detection, ...(await resolveTriggerValues({ flags, env, detection, git })) };
+/** The trigger's values as the CLI resolves them for `trigger <argv>` in `env`, by field name. */
+async function resolve(env: Fixture, git: GitRunner = repoGit(), argv: string[] = []) {
+  const inputs = operationInputs(CI_OPERATION_NAMES.trigger)?.inputs ?? [];
+  const line = parseCommandLine(["trigger", ...argv], { commands: ["trigger"], flags: everyFlag() });
+  const args = readArguments(line, env, { inputs, takes: [] });
+  const resolution = await resolveInputs(inputs, args.inputs, {
+    argv,
+    env,
+    stdout: sink,
+    stderr: sink,
+    git,
+    readFile,
+  });
+  return {
+    detection: resolution.detection,
+    values: Object.fromEntries(resolution.values),
+    gaps: Object.fromEntries(resolution.gaps),
+    warnings: resolution.warnings,
+  };
 }
+const sink = { write: () => true };
 
 describe("flags", () => {
   it("win over the CI, and spare git when they give the SHAs", async () => {
     const git = repoGit();
-    const flags = new Map([
-      ["pr-sha", { value: "abcdef1", typed: "--pr-sha" }],
-      ["base-sha", { value: "1234567", typed: "--base-sha" }],
+    const { values } = await resolve(environments["azure-pipelines"].pr, git, [
+      "--pr-sha",
+      "abcdef1",
+      "--base-sha=1234567",
     ]);
-    const { values } = await resolve(environments["azure-pipelines"].pr, git, flags);
     expect(values.pr_sha).toEqual({ value: "abcdef1", source: { kind: "flag", name: "--pr-sha" } });
     expect(values.base_sha).toEqual({ value: "1234567", source: { kind: "flag", name: "--base-sha" } });
     expect(values.pr_number?.source.kind).toBe("ci");
@@ -48,12 +69,12 @@ describe("flags", () => {
   });
 });
 
-const sources = (values: Partial<Record<PrField, { source: Parameters<typeof describeSource>[0] }>>) =>
+const sources = (values: Partial<Record<CiFact, { source: Parameters<typeof describeSource>[0] }>>) =>
   Object.fromEntries(Object.entries(values).map(([field, found]) => [field, describeSource(found!.source)]));
 const plain = (values: Partial<Record<string, { value: string }>>) =>
   Object.fromEntries(Object.entries(values).map(([field, found]) => [field, found!.value]));
 
-const expected: Record<ProviderId, { baseSha: string; sources: Record<PrField, string> }> = {
+const expected: Record<ProviderId, { baseSha: string; sources: Record<CiFact, string> }> = {
   "github-actions": {
     baseSha: PR.baseSha,
     sources: {

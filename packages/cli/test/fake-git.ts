@@ -1,4 +1,4 @@
-import type { GitResult, GitRunner } from "../src/git/git-runner.js";
+import type { GitResult, GitRunner } from "../src/types.js";
 
 /** A git that answers from a table keyed by the joined arguments; anything else fails like git does. */
 export function fakeGit(answers: Record<string, GitResult | string> = {}): GitRunner & { calls: string[] } {

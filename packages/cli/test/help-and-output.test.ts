@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { DEFAULT_BASE_URL, RETRYABLE_STATUSES, TRIGGER_RETRYABLE_STATUSES } from "@datafold-ci/client";
+import { clientDefaults } from "@datafold-ci/client";
 import { describe, expect, it } from "vitest";
-import { COMMAND_TABLE } from "../src/command-table.js";
+import { everyFlag } from "../src/args/flag-table.js";
+import { COMMAND_TABLE } from "../src/cli.js";
 import { EXIT_CODE_MEANINGS, ExitCode } from "../src/exit-codes.js";
-import { DEFAULT_HOST, FLAGS } from "../src/flags.js";
 import { PR, PR_BODY, PR_FLAGS } from "./fixtures/ci-environments.js";
 import { IN_PROCESS_ENV, runInProcess, TEST_KEY } from "./run-in-process.js";
 
@@ -25,13 +25,15 @@ describe("--help and --version", () => {
         expect(page.code).toBe(ExitCode.Ok);
         expect(page.stdout).toContain(`Usage: datafold-ci ${command.usage}`);
         for (const name of command.flags) expect(page.stdout).toContain(`--${name}`);
-        return { stdout: page.stdout, flags: command.flags };
+        const flags = [...page.stdout.matchAll(/^ +(?:-\w, )?--([\w-]+)/gm)].map((match) => match[1]!);
+        return { stdout: page.stdout, flags };
       }),
     );
     const stdout = pages.map((page) => page.stdout).join("\n");
     const taken = new Set([...pages.flatMap((page) => page.flags), "quiet", "debug", "help", "version"]);
-    expect(FLAGS.filter((flag) => !taken.has(flag.name)).map((flag) => flag.name)).toEqual([]);
-    for (const flag of FLAGS) {
+    const flags = everyFlag();
+    expect(flags.filter((flag) => !taken.has(flag.name)).map((flag) => flag.name)).toEqual([]);
+    for (const flag of flags) {
       expect(stdout).toContain(`--${flag.name}`);
       for (const alias of flag.aliases ?? []) expect(stdout).toContain(`--${alias}`);
       if (flag.env) expect(stdout).toContain(`env ${flag.env}`);
@@ -44,7 +46,9 @@ describe("--help and --version", () => {
 
   it("says in each command's --help which statuses --retries retries, as the client's policy has them (issue 14)", async () => {
     const statuses = (text: string) => (text.match(/\b[1-5]\d\d\b/g) ?? []).map(Number);
-    const onlyWhenListing = RETRYABLE_STATUSES.filter((code) => !TRIGGER_RETRYABLE_STATUSES.includes(code));
+    const onlyWhenListing = clientDefaults.retryableStatuses.filter(
+      (code) => !clientDefaults.triggerRetryableStatuses.includes(code),
+    );
     for (const entry of COMMAND_TABLE) {
       const page = await runInProcess([entry.name, "--help"], {});
       const line = page.stdout.split("\n").find((row) => /^ +--retries /.test(row));
@@ -55,10 +59,10 @@ describe("--help and --version", () => {
       if (entry.name === "trigger") {
         // The trigger itself never retries 409; the runs it lists (the run check, --wait) do.
         const [own, listing = ""] = text.split("(");
-        expect(statuses(own ?? "")).toEqual(TRIGGER_RETRYABLE_STATUSES);
+        expect(statuses(own ?? "")).toEqual(clientDefaults.triggerRetryableStatuses);
         expect(listing).toMatch(/^listing runs/);
         expect(statuses(listing)).toEqual(onlyWhenListing);
-      } else expect(statuses(text)).toEqual(RETRYABLE_STATUSES);
+      } else expect(statuses(text)).toEqual(clientDefaults.retryableStatuses);
     }
   });
 
@@ -66,12 +70,15 @@ describe("--help and --version", () => {
     const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
     const row = readme.split("\n").find((line) => line.startsWith("| `--retries"));
     const listed = [...new Set((row?.match(/\b[1-5]\d\d\b/g) ?? []).map(Number))].sort((a, b) => a - b);
-    expect(listed).toEqual(RETRYABLE_STATUSES);
+    expect(listed).toEqual(clientDefaults.retryableStatuses);
     expect(row).toMatch(/409[^|]*not[^|]*trigger|trigger[^|]*not[^|]*409/);
   });
 
-  it("documents the client's own default host", () => {
-    expect(DEFAULT_HOST).toBe(DEFAULT_BASE_URL);
+  it("shows the client's own default host as --host's default", async () => {
+    const page = await runInProcess(["trigger", "--help"], {});
+    const lines = page.stdout.split("\n");
+    const at = lines.findIndex((line) => /^ +--host /.test(line));
+    expect(lines[at + 1]).toContain(`default: ${clientDefaults.baseUrl}`);
   });
 
   it("prints the package version", async () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { COMMAND_TABLE } from "../src/command-table.js";
-import { parseCommandLine } from "../src/parse-command-line.js";
+import { parseCommandLine } from "../src/args/command-line.js";
+import { everyFlag } from "../src/args/flag-table.js";
+import { COMMAND_TABLE } from "../src/cli.js";
 
-const parse = (...argv: string[]) => parseCommandLine(argv);
+const grammar = { commands: COMMAND_TABLE.map((entry) => entry.name), flags: everyFlag() };
+const parse = (...argv: string[]) => parseCommandLine(argv, grammar);
 const failure = (...argv: string[]) => {
   try {
     parse(...argv);

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import type { CliOptions } from "../src/cli-options.js";
 import { runCli } from "../src/cli.js";
+import type { CliOptions } from "../src/types.js";
 import { fakeGit } from "./fake-git.js";
 import { GITHUB_EVENT_PATH, githubPullRequestEvent } from "./fixtures/ci-environments.js";
 

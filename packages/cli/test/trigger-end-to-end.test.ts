@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { MAX_RETRY_AFTER_MS } from "@datafold-ci/client";
+import { clientDefaults } from "@datafold-ci/client";
 import { type MockDatafold, startMockDatafold } from "@datafold-ci/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ExitCode } from "../src/exit-codes.js";
@@ -198,7 +198,7 @@ describe("failures: exit 1, what Datafold said, what to check, no stack trace", 
     expect(run.code).toBe(ExitCode.RequestFailed);
     expect(triggers()).toHaveLength(1);
     expect(run.stderr).toBe(
-      `error: Datafold answered 429: "slow down": Datafold is rate limiting these calls and asked to wait 60 min, longer than datafold-ci waits (${MAX_RETRY_AFTER_MS / 1000} s). Wait that long, then run again.\n`,
+      `error: Datafold answered 429: "slow down": Datafold is rate limiting these calls and asked to wait 60 min, longer than datafold-ci waits (${clientDefaults.maxRetryAfterMs / 1000} s). Wait that long, then run again.\n`,
     );
     expect(run.stderr).not.toContain("--retries");
   });

@@ -1,8 +1,5 @@
-import type { PrField } from "../pr-fields.js";
-import type { SourcedValue } from "../value-source.js";
-
-/** Environment variables as a CI system sets them. An empty string counts as unset (CI systems define unused variables as empty). */
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env, SourcedValue } from "../types.js";
+import type { CiFact } from "./provider-spec.js";
 
 /** What a provider may read. Injected so detection is a pure function of its inputs. */
 export interface CiContext {
@@ -22,9 +19,9 @@ export type CiReading =
   | {
       readonly pullRequest: true;
       /** Every fact found, with the variable it came from. */
-      readonly values: Readonly<Partial<Record<PrField, SourcedValue>>>;
+      readonly values: Readonly<Partial<Record<CiFact, SourcedValue>>>;
       /** Why a fact the provider normally has could not be read (a payload that would not parse, say). */
-      readonly problems: Readonly<Partial<Record<PrField, string>>>;
+      readonly problems: Readonly<Partial<Record<CiFact, string>>>;
     };
 
 /** One CI system: how to recognise it and where it keeps the pull/merge request facts. */
@@ -36,10 +33,10 @@ export interface CiProvider {
   /** The kind of build that carries PR facts, for messages: `a merge request pipeline (CI_PIPELINE_SOURCE=merge_request_event)`. */
   readonly prBuild: string;
   /** Where each fact is read from, for messages; `undefined` when this CI has no variable for it. */
-  readonly variables: Readonly<Record<PrField, string | undefined>>;
+  readonly variables: Readonly<Record<CiFact, string | undefined>>;
   /**
    * The `pr_sha` variable may be the PR merged into its target, made by the checkout (Jenkins' "merge
-   * with the target" strategy); the PR head is then that merge's second parent (issue 14).
+   * with the target" strategy); the PR head is then that merge's second parent.
    */
   readonly mergeCheckout?: boolean;
   /** Whether the environment is this CI's. */

@@ -1,16 +1,20 @@
-import type { PrField } from "../pr-fields.js";
-import type { SourcedValue } from "../value-source.js";
-import type { CiContext, CiProvider, CiReading, Env } from "./ci-provider.js";
-import type { BaseShaSource, FactSource, ProviderSpec, VariableTest } from "./provider-spec.js";
+import type { Env, SourcedValue } from "../types.js";
+import type { CiContext, CiProvider, CiReading } from "./ci-provider.js";
+import {
+  type BaseShaSource,
+  CI_FACTS,
+  type CiFact,
+  type FactSource,
+  type ProviderSpec,
+  type VariableTest,
+} from "./provider-spec.js";
 import { ciVariable, envValue } from "./read-variable.js";
-
-const FIELDS: readonly PrField[] = ["pr_number", "pr_branch", "base_branch", "pr_sha", "base_sha"];
 
 /** The one reader of every provider: a {@link ProviderSpec} as a {@link CiProvider}. */
 export function defineProvider(spec: ProviderSpec): CiProvider {
   const variables = Object.fromEntries(
-    FIELDS.map((field) => [field, spec.labels?.[field] ?? describeSources(spec, spec.facts[field])]),
-  ) as Record<PrField, string | undefined>;
+    CI_FACTS.map((field) => [field, spec.labels?.[field] ?? describeSources(spec, spec.facts[field])]),
+  ) as Record<CiFact, string | undefined>;
   return {
     id: spec.id,
     name: spec.name,
@@ -27,9 +31,9 @@ async function read(spec: ProviderSpec, { env, readFile }: CiContext): Promise<C
     return { pullRequest: false, reason: whyNot(spec.pullRequestWhen, env) };
   const payload =
     spec.payloadFile === undefined ? undefined : await readPayload(env, spec.payloadFile, readFile);
-  const values: Partial<Record<PrField, SourcedValue>> = {};
-  const problems: Partial<Record<PrField, string>> = {};
-  for (const field of FIELDS) {
+  const values: Partial<Record<CiFact, SourcedValue>> = {};
+  const problems: Partial<Record<CiFact, string>> = {};
+  for (const field of CI_FACTS) {
     const sources = spec.facts[field];
     let found: SourcedValue | undefined;
     for (const source of sources) {
@@ -53,7 +57,7 @@ function readSource(
   json: unknown,
 ): SourcedValue | undefined {
   const found = readValue(spec, source, env, json);
-  // A base SHA's source says which commit it is, for --dry-run and --debug (issue 14).
+  // A base SHA's source says which commit it is, for --dry-run and --debug.
   return found && "baseShaKind" in source
     ? { ...found, source: { ...found.source, baseShaKind: source.baseShaKind } }
     : found;

@@ -8,9 +8,9 @@ const stripHeads = (ref: string) => ref.replace(/^refs\/heads\//, "");
 /**
  * Every CI system `datafold-ci` reads, as data, in the order they are tried; the first active one wins.
  * Adding a CI system is one entry. Each entry's comment names its traps: variables that look right and
- * are not. A base SHA's source says which commit it is (issue 14); a CI without one gets git's merge base.
+ * are not. A base SHA's source says which commit it is; a CI without one gets git's merge base.
  */
-const PROVIDERS: readonly ProviderSpec[] = [
+export const providerSpecs: readonly ProviderSpec[] = [
   // The PR facts are in the event payload. Never GITHUB_SHA: on pull_request events it is the test merge
   // commit, not the PR head (Datafold's own docs warn against `github.sha`).
   {
@@ -159,4 +159,4 @@ const PROVIDERS: readonly ProviderSpec[] = [
 ];
 
 /** Every CI system `datafold-ci` reads, in the order they are tried; the first active one wins. */
-export const ciProviders: readonly CiProvider[] = PROVIDERS.map(defineProvider);
+export const ciProviders: readonly CiProvider[] = providerSpecs.map(defineProvider);

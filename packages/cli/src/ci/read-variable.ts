@@ -1,5 +1,4 @@
-import type { SourcedValue } from "../value-source.js";
-import type { Env } from "./ci-provider.js";
+import type { Env, SourcedValue } from "../types.js";
 
 /** `env[name]` when set and non-empty. */
 export function envValue(env: Env, name: string): string | undefined {

@@ -1,14 +1,10 @@
-import type { ApiCiRun } from "@datafold-ci/client";
-import type { CliOptions } from "../cli-options.js";
-import { reportFailure } from "../connect.js";
-import { describeRetried } from "../describe-retried.js";
+import { CI_OPERATION_NAMES } from "@datafold-ci/api-description";
+import { CONNECTION_FLAGS } from "../args/flags.js";
+import { describeRetried, reportFailure } from "../core/failure-report.js";
+import { type ListedRun, listRuns } from "../core/operations.js";
+import { describeListing, resolveRunListing } from "../core/run-listing.js";
 import { ExitCode } from "../exit-codes.js";
-import { DEFAULT_RUNS_LIMIT } from "../flags.js";
-import type { Output } from "../output.js";
-import type { CommandLine } from "../parse-command-line.js";
-import { describeListing, listQuery, prepareRunListing } from "../run-listing.js";
-import type { CliCommand } from "./cli-command.js";
-import { CONNECTION_FLAGS } from "./trigger.js";
+import type { CliCommand, CommandContext } from "../types.js";
 
 /** `datafold-ci runs`. */
 export const command: CliCommand = {
@@ -16,9 +12,11 @@ export const command: CliCommand = {
   about: [
     "Lists a pull request's Datafold CI runs, newest first: id, status, PR, branches, short SHAs.",
     "The PR is detected from the CI as trigger does, or given with --pr-sha (listed by head SHA) or --pr-num.",
-    "With --json, stdout holds the array Datafold answered.",
+    "Every query parameter of Datafold's run list has a flag and a variable. With --json, stdout holds the",
+    "array Datafold answered.",
   ],
-  flags: ["ci-config-id", "pr-sha", "pr-num", "limit", ...CONNECTION_FLAGS, "json"],
+  operation: CI_OPERATION_NAMES.listRuns,
+  flags: [...CONNECTION_FLAGS, "json"],
   flagNotes: { retries: describeRetried({ triggers: false }) },
   examples: [
     "datafold-ci runs --ci-config-id 123              # in a PR build: this PR's runs",
@@ -27,20 +25,18 @@ export const command: CliCommand = {
   run: runRuns,
 };
 
-async function runRuns(commandLine: CommandLine, options: CliOptions, out: Output): Promise<ExitCode> {
-  const limit = readLimit(commandLine);
-  const listing = await prepareRunListing("runs", commandLine, options, out, [
-    typeof limit === "string" ? limit : undefined,
-  ]);
-  if (typeof listing === "number" || typeof limit === "string") return listing as ExitCode;
-  const { connection, ciConfigId, keys } = listing;
-  let runs: ApiCiRun[];
+async function runRuns(context: CommandContext): Promise<ExitCode> {
+  const { args, out } = context;
+  const prepared = await resolveRunListing(context);
+  if (!prepared.ok) return prepared.exitCode;
+  const { connection, ciConfigId, keys } = prepared.value;
+  let runs: ListedRun[];
   try {
-    runs = await connection.client.listCiRuns(ciConfigId.id, { ...listQuery(keys), limit });
+    runs = await listRuns(connection.client, prepared.value.args);
   } catch (error) {
     return reportFailure(error, connection, ciConfigId, out);
   }
-  if (commandLine.booleans.has("json")) {
+  if (args.switches.json) {
     out.result(JSON.stringify(runs));
     return ExitCode.Ok;
   }
@@ -53,7 +49,7 @@ async function runRuns(commandLine: CommandLine, options: CliOptions, out: Outpu
 }
 
 /** The runs as an aligned table: ID, STATUS, PR, BRANCHES (pr → base), SHAS (pr → base, 7 digits). */
-function runTable(runs: readonly ApiCiRun[]): string[] {
+function runTable(runs: readonly ListedRun[]): string[] {
   const rows = [
     ["ID", "STATUS", "PR", "BRANCHES", "SHAS"],
     ...runs.map((run) => [
@@ -71,13 +67,4 @@ function runTable(runs: readonly ApiCiRun[]): string[] {
       .join("  ")
       .trimEnd(),
   );
-}
-
-function readLimit(commandLine: CommandLine): number | string {
-  const flag = commandLine.strings.get("limit");
-  if (flag === undefined) return DEFAULT_RUNS_LIMIT;
-  const limit = /^\d+$/.test(flag.value) ? Number(flag.value) : Number.NaN;
-  return limit >= 1 && limit <= 1000
-    ? limit
-    : `${flag.typed} ${JSON.stringify(flag.value)} (from flag ${flag.typed}) is not a whole number from 1 to 1000`;
 }

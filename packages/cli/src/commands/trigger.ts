@@ -1,42 +1,40 @@
-import { AUTHORIZATION_KEY_PREFIX, REDACTED } from "@datafold-ci/api-description";
+import { AUTHORIZATION_KEY_PREFIX, CI_OPERATION_NAMES, REDACTED } from "@datafold-ci/api-description";
+import { CONNECTION_FLAGS } from "../args/flags.js";
+import { setUpClient } from "../core/client-setup.js";
+import { describeRetried, reportFailure, reportInputProblems } from "../core/failure-report.js";
 import {
-  type APIPrDetails,
-  checkTriggerInput,
-  isDatafoldInputError,
-  type SubmitCiJob,
-} from "@datafold-ci/client";
-import type { CliOptions } from "../cli-options.js";
-import { connect, refuse, reportFailure } from "../connect.js";
-import { describeRetried } from "../describe-retried.js";
-import { describeValues, formatValueReport, type ValueReport } from "../describe-values.js";
-import { explainInputProblems, toRequestInput } from "../explain-input-problems.js";
+  buildRequest,
+  CONFIG_ID,
+  inputProblems,
+  missingPrFacts,
+  outsidePrBuild,
+  type Resolution,
+  resolveInputs,
+  valueOfFact,
+} from "../core/inputs.js";
+import { findOperation, isInputError, type TriggerAnswer, triggerRun } from "../core/operations.js";
+import { listingKeys } from "../core/run-listing.js";
+import { describeValues, formatValueReport, type ValueReport } from "../core/value-report.js";
+import { waitAndReport } from "../core/wait.js";
 import { ExitCode } from "../exit-codes.js";
-import type { Output } from "../output.js";
-import type { CommandLine } from "../parse-command-line.js";
-import { ALL_TRIGGER_FIELDS, TRIGGER_FIELDS } from "../pr-fields.js";
-import { listingKeys, outsidePrBuild, resolvePr } from "../resolve-pr.js";
-import type { TriggerValues } from "../resolve-trigger-values.js";
-import { waitAndReport } from "../wait-and-report.js";
-import { parseWaitSettings } from "../wait-settings.js";
-import type { CliCommand } from "./cli-command.js";
-
-/** Flags of every command that talks to Datafold. */
-export const CONNECTION_FLAGS = ["host", "allow-insecure-http", "timeout", "retries"] as const;
+import { unavailableMessage } from "../output/describe.js";
+import type { CliCommand, CommandContext, Output, Switches } from "../types.js";
 
 /** `datafold-ci trigger`. */
 export const command: CliCommand = {
   usage: "trigger [--wait] [flags]",
   about: [
-    "Takes the official CLI's flags (datafold ci trigger). Any value not given as a flag is read from its",
-    "environment variable, then from the CI. A missing base SHA is computed with",
-    "git merge-base origin/<base branch> <PR head>. Flags always win. A CI's base SHA is sent as the CI",
-    "gives it: some give the base branch's tip, others the merge base; --dry-run and --debug say which.",
+    "Takes the official CLI's flags (datafold ci trigger), and a flag and variable for every field of the",
+    "trigger's body. Any value not given as a flag is read from its environment variable, then from the CI.",
+    "A missing base SHA is computed with git merge-base origin/<base branch> <PR head>. Flags always win.",
+    "A CI's base SHA is sent as the CI gives it: some give the base branch's tip, others the merge base;",
+    "--dry-run and --debug say which.",
     "",
     "With --wait it then waits for the run it started and exits with its outcome (exit codes below).",
     '"done" means the run finished, not that it found no differences: Datafold reports those on the PR.',
   ],
+  operation: CI_OPERATION_NAMES.trigger,
   flags: [
-    ...ALL_TRIGGER_FIELDS.map((field) => TRIGGER_FIELDS[field].flag.slice(2)),
     ...CONNECTION_FLAGS,
     "require-run",
     "no-run-check",
@@ -70,83 +68,87 @@ interface CapturedRequest {
  * `datafold-ci trigger`: resolves the values (flags, `DATAFOLD_*`, the CI, git), refuses bad input before
  * sending anything, starts the run and reports it; with `--wait`, waits for its outcome.
  */
-async function runTrigger(commandLine: CommandLine, options: CliOptions, out: Output): Promise<ExitCode> {
-  const given = (name: string) => commandLine.booleans.has(name);
-  const pr = await resolvePr(commandLine, options);
-  const { detection, resolved } = pr;
-  if (given("skip-outside-pr") && outsidePrBuild(detection) && missingPrFacts(resolved)) {
+async function runTrigger(context: CommandContext): Promise<ExitCode> {
+  const { name, args, operation, inputs, options, out } = context;
+  const { switches } = args;
+  const resolution = await resolveInputs(inputs, args.inputs, options);
+  const { detection } = resolution;
+  if (switches.skipOutsidePr && outsidePrBuild(detection) && missingPrFacts(resolution)) {
     const why = !detection.provider
       ? "no CI system was detected"
       : detection.reading.pullRequest
         ? `${detection.provider.name} did not supply the PR's facts`
         : `${detection.provider.name}: ${detection.reading.reason}`;
-    if (given("json")) out.result(JSON.stringify({ ci_run_id: null, run_id: null, skipped: why }));
+    if (switches.json) out.result(JSON.stringify({ ci_run_id: null, run_id: null, skipped: why }));
     out.note(`notice: not a pull request build (${why}); --skip-outside-pr: no run triggered.`);
     return ExitCode.Ok;
   }
-  for (const warning of resolved.warnings) out.warn(warning);
-  const dryRun = given("dry-run");
+  for (const warning of resolution.warnings) out.warn(warning);
   const captured: CapturedRequest[] = [];
-  const connecting = connect(commandLine, options, out, dryRun ? captureInto(captured) : undefined);
-  const { host, apiKeyVariable } = connecting;
-  const wait = parseWaitSettings(commandLine);
+  const setup = setUpClient(
+    args.connection,
+    options,
+    out,
+    switches.dryRun ? captureInto(captured) : undefined,
+  );
+  const request = await buildRequest(operation, resolution, options);
   const problems = [
-    ...connecting.problems,
-    ...explainInputProblems(resolved, detection, checkTriggerInput),
-    ...(wait.ok ? [] : [wait.problem]),
+    ...args.problems,
+    ...setup.problems,
+    ...request.problems,
+    ...inputProblems(operation, resolution, request, { commitShas: true }),
+    // --wait lists the PR's runs: refused before the trigger, not after it.
+    ...(switches.wait && !findOperation(CI_OPERATION_NAMES.listRuns)
+      ? [`--wait: ${unavailableMessage("trigger --wait", CI_OPERATION_NAMES.listRuns)}`]
+      : []),
   ];
 
-  const report = describeValues(resolved, host, apiKeyVariable, detection);
-  if (dryRun && !given("json")) for (const line of formatValueReport(report)) out.result(line);
+  const report = describeValues(resolution, setup.host, setup.apiKeyVariable);
+  if (switches.dryRun && !switches.json) for (const line of formatValueReport(report)) out.result(line);
   else for (const line of formatValueReport(report)) out.debug(line);
-  const { connection } = connecting;
-  if (problems.length > 0 || connection === undefined || !wait.ok) return refuse(problems, "trigger", out);
+  const { connection } = setup;
+  const configId = resolution.values.get(CONFIG_ID);
+  if (problems.length > 0 || connection === undefined || configId === undefined)
+    return reportInputProblems(problems, name, out);
 
-  const { ciConfigId, details } = toRequestInput(resolved.values);
-  let result: SubmitCiJob;
+  let result: TriggerAnswer;
   try {
-    result = await connection.client.triggerPrRun(ciConfigId as number, details as unknown as APIPrDetails, {
+    result = await triggerRun(connection.client, request.args, {
       // --dry-run captures one request: the trigger, not the look at the PR's runs.
-      checkForStartedRun: !given("no-run-check") && !dryRun,
+      checkForStartedRun: !switches.noRunCheck && !switches.dryRun,
     });
   } catch (error) {
-    if (isDatafoldInputError(error)) {
+    if (isInputError(error)) {
       for (const issue of error.issues) out.error(`${issue.field}: ${issue.message}`);
       return ExitCode.Usage;
     }
-    return reportFailure(error, connection, resolved.values.ci_config_id!, out);
+    return reportFailure(error, connection, configId, out);
   }
 
-  if (dryRun) {
-    printDryRun(captured[0]!, report, given("json"), out);
+  if (switches.dryRun) {
+    printDryRun(captured[0]!, report, switches.json, out);
     return ExitCode.Ok;
   }
-  const started = reportResult(result, resolved.values, commandLine, out);
-  if (!given("wait") || started !== ExitCode.Ok || result.ci_run_id == null) return started;
-  const keys = await listingKeys(pr);
+  const started = reportResult(result, resolution, switches, out);
+  if (!switches.wait || started !== ExitCode.Ok || result.ci_run_id == null) return started;
+  const keys = await listingKeys(resolution);
   if (keys.note) out.warn(keys.note);
   return waitAndReport(
     {
-      ciConfigId: { ...resolved.values.ci_config_id!, id: ciConfigId as number },
+      ciConfigId: { ...configId, id: Number(configId.value) },
       ciRunId: result.ci_run_id,
       prSha: keys.prSha,
       prNum: keys.prNum,
     },
     {
       connection,
-      settings: wait.value,
+      settings: args.wait,
       out,
-      json: given("json"),
+      json: switches.json,
       base: result,
       signals: options.signals ?? process,
       runtime: options.runtime,
     },
-  );
-}
-
-function missingPrFacts(resolved: TriggerValues): boolean {
-  return ALL_TRIGGER_FIELDS.some(
-    (field) => field !== "ci_config_id" && field !== "base_sha" && !resolved.values[field],
   );
 }
 
@@ -169,34 +171,34 @@ function printDryRun(request: CapturedRequest, report: ValueReport, json: boolea
 }
 
 function reportResult(
-  result: SubmitCiJob,
-  values: TriggerValues["values"],
-  commandLine: CommandLine,
+  result: TriggerAnswer,
+  resolution: Resolution,
+  switches: Switches,
   out: Output,
 ): ExitCode {
-  const json = commandLine.booleans.has("json");
   const started = result.ci_run_id !== null && result.ci_run_id !== undefined;
   // With --wait, the one JSON document carries the run as it ended: the wait prints it.
-  const waits = commandLine.booleans.has("wait");
-  if (json && !(waits && started)) out.result(JSON.stringify(waits ? { ...result, run: null } : result));
-  const pr = `PR #${values.pr_number?.value} (${values.pr_branch?.value} → ${values.base_branch?.value}, ${values.pr_sha?.value.slice(0, 7)})`;
-  if (result.ci_run_id === null || result.ci_run_id === undefined) {
+  if (switches.json && !(switches.wait && started))
+    out.result(JSON.stringify(switches.wait ? { ...result, run: null } : result));
+  const fact = (name: Parameters<typeof valueOfFact>[1]) => valueOfFact(resolution, name)?.value;
+  const pr = `PR #${fact("pr_number")} (${fact("pr_branch")} → ${fact("base_branch")}, ${fact("pr_sha")?.slice(0, 7)})`;
+  if (!started) {
     const message =
       `Datafold accepted the call but started no run for ${pr}. Usual reasons: the CI config requires a PR label ` +
       "the PR does not have; every changed file is ignored by the CI config's file filters; the CI config is paused " +
       "or disabled. Check the CI config's settings in Datafold.";
-    if (commandLine.booleans.has("require-run")) {
+    if (switches.requireRun) {
       out.error(`${message} (--require-run: exit ${ExitCode.NoRunStarted})`);
       return ExitCode.NoRunStarted;
     }
-    out.warn(waits ? `${message} Nothing to wait for.` : message);
+    out.warn(switches.wait ? `${message} Nothing to wait for.` : message);
     return ExitCode.Ok;
   }
   const line = `Datafold CI run ${result.ci_run_id} started for ${pr}`;
   // With --json stdout holds the one document, and wrappers (the GitHub Action, the GitLab component) read it
   // there; the line still reaches their logs, on stderr, as a wait's progress lines do.
-  if (json) out.info(line);
-  else if (!commandLine.booleans.has("quiet")) out.result(line);
+  if (switches.json) out.info(line);
+  else if (!switches.quiet) out.result(line);
   return ExitCode.Ok;
 }
 

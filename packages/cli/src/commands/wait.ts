@@ -1,14 +1,12 @@
-import type { CliOptions } from "../cli-options.js";
-import { reportFailure } from "../connect.js";
-import { describeRetried } from "../describe-retried.js";
+import { CI_OPERATION_NAMES } from "@datafold-ci/api-description";
+import { CONNECTION_FLAGS } from "../args/flags.js";
+import { factOf } from "../ci/provider-spec.js";
+import { describeRetried, reportFailure } from "../core/failure-report.js";
+import { listRuns } from "../core/operations.js";
+import { describeListing, listQuery, type RunListing, resolveRunListing } from "../core/run-listing.js";
+import { waitAndReport } from "../core/wait.js";
 import { ExitCode } from "../exit-codes.js";
-import type { Output } from "../output.js";
-import type { CommandLine } from "../parse-command-line.js";
-import { describeListing, listQuery, prepareRunListing, type RunListing, readRunId } from "../run-listing.js";
-import { waitAndReport } from "../wait-and-report.js";
-import { parseWaitSettings } from "../wait-settings.js";
-import type { CliCommand } from "./cli-command.js";
-import { CONNECTION_FLAGS } from "./trigger.js";
+import type { CliCommand, CommandContext, Output } from "../types.js";
 
 /** `datafold-ci wait`. */
 export const command: CliCommand = {
@@ -19,16 +17,10 @@ export const command: CliCommand = {
     "The PR is detected from the CI as trigger does, or given with --pr-sha or --pr-num.",
     '"done" means the run finished, not that it found no differences: Datafold reports those on the PR.',
   ],
-  flags: [
-    "ci-config-id",
-    "ci-run-id",
-    "pr-sha",
-    "pr-num",
-    ...CONNECTION_FLAGS,
-    "wait-timeout",
-    "poll-interval",
-    "json",
-  ],
+  operation: CI_OPERATION_NAMES.listRuns,
+  // The run list's path and the PR it is listed by; its paging is the wait's own business.
+  takesInput: (input) => input.in === "path" || factOf(input) !== undefined,
+  flags: ["ci-run-id", ...CONNECTION_FLAGS, "wait-timeout", "poll-interval", "json"],
   flagNotes: { retries: describeRetried({ triggers: false }) },
   examples: [
     "datafold-ci wait --ci-config-id 123 --ci-run-id 4567   # the run an earlier job started",
@@ -37,24 +29,21 @@ export const command: CliCommand = {
   run: runWait,
 };
 
-async function runWait(commandLine: CommandLine, options: CliOptions, out: Output): Promise<ExitCode> {
-  const wait = parseWaitSettings(commandLine);
-  const runId = readRunId(commandLine, options.env);
-  const listing = await prepareRunListing("wait", commandLine, options, out, [
-    wait.ok ? undefined : wait.problem,
-    runId.ok ? undefined : runId.problem,
-  ]);
-  if (typeof listing === "number" || !wait.ok || !runId.ok) return listing as ExitCode;
+async function runWait(context: CommandContext): Promise<ExitCode> {
+  const { args, options, out } = context;
+  const prepared = await resolveRunListing(context);
+  if (!prepared.ok) return prepared.exitCode;
+  const listing = prepared.value;
   const { connection, ciConfigId, keys } = listing;
-  const ciRunId = runId.value ?? (await newestRunId(listing, out));
+  const ciRunId = args.ciRunId?.id ?? (await newestRunId(listing, out));
   if (typeof ciRunId !== "number") return ciRunId.exit;
   return waitAndReport(
     { ciConfigId, ciRunId, ...keys },
     {
       connection,
-      settings: wait.value,
+      settings: args.wait,
       out,
-      json: commandLine.booleans.has("json"),
+      json: args.switches.json,
       base: { ci_run_id: ciRunId },
       signals: options.signals ?? process,
       runtime: options.runtime,
@@ -63,12 +52,11 @@ async function runWait(commandLine: CommandLine, options: CliOptions, out: Outpu
 }
 
 // `wait` without --ci-run-id takes the PR's newest run on purpose: the caller asked for it.
-async function newestRunId(
-  { connection, ciConfigId, keys }: RunListing,
-  out: Output,
-): Promise<number | { exit: ExitCode }> {
+async function newestRunId(listing: RunListing, out: Output): Promise<number | { exit: ExitCode }> {
+  const { connection, ciConfigId, keys } = listing;
   try {
-    const [newest] = await connection.client.listCiRuns(ciConfigId.id, { ...listQuery(keys), limit: 1 });
+    // `limit` is the run list's page size (its override entry keeps the name checked by `pnpm generate`).
+    const [newest] = await listRuns(connection.client, [ciConfigId.id, { ...listQuery(listing), limit: 1 }]);
     if (newest === undefined) {
       out.error(
         `Datafold lists no run for ${describeListing(keys)} of CI config ${ciConfigId.id}: ` +

@@ -1,4 +1,4 @@
-import type { GitRunner } from "./git-runner.js";
+import type { GitRunner } from "../types.js";
 
 /** A commit git found, with the command that found it, or why it could not. */
 export type GitLookup =

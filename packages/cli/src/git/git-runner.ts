@@ -1,17 +1,5 @@
 import { execFile } from "node:child_process";
-
-/** The outcome of one git command. */
-export type GitResult =
-  | { readonly ok: true; readonly stdout: string }
-  | {
-      readonly ok: false;
-      /** `missing`: git is not installed; `timeout`: it did not finish in time; `failed`: it exited non-zero. */
-      readonly reason: "missing" | "timeout" | "failed";
-      readonly stderr: string;
-    };
-
-/** Runs `git` with `args`. Injected so detection can be tested without a repository. */
-export type GitRunner = (args: readonly string[]) => Promise<GitResult>;
+import type { GitRunner } from "../types.js";
 
 /** Options of {@link createGitRunner}. */
 export interface GitRunnerOptions {

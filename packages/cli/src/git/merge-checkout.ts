@@ -1,5 +1,4 @@
-import type { SourcedValue } from "../value-source.js";
-import type { GitRunner } from "./git-runner.js";
+import type { GitRunner, SourcedValue } from "../types.js";
 
 /** What {@link prHeadOfMergeCheckout} made of a CI's head commit. */
 export type MergeCheckout =
@@ -12,7 +11,7 @@ export type MergeCheckout =
  * Some checkouts build the PR merged into its target (Jenkins' "merge with the target" strategy):
  * the CI's head commit is then a merge made in the workspace, first parent the target's tip, second
  * the PR head. Datafold has never seen that merge, and its merge base with the target is the target's
- * tip (issue 14). Such a merge is replaced by its second parent; a merge whose first parent git cannot
+ * tip. Such a merge is replaced by its second parent; a merge whose first parent git cannot
  * compare with the target is refused, so that the user says which commit is the PR's.
  */
 export async function prHeadOfMergeCheckout(

@@ -1,9 +1,8 @@
 import { REDACTED } from "@datafold-ci/api-description";
-import { describeBaseShaKind, type ReportedBaseShaKind } from "./base-sha-kind.js";
-import type { CiDetection } from "./ci/detect-ci.js";
-import { ALL_TRIGGER_FIELDS, TRIGGER_FIELDS } from "./pr-fields.js";
-import type { TriggerValues } from "./resolve-trigger-values.js";
-import { describeSource, type SourcedValue } from "./value-source.js";
+import { factOf } from "../ci/provider-spec.js";
+import { describeBaseShaKind, describeSource, type ReportedBaseShaKind } from "../output/describe.js";
+import type { SourcedValue } from "../types.js";
+import type { Resolution } from "./inputs.js";
 
 /** Every resolved value with its source, as `--dry-run` and `--debug` show them. */
 export interface ValueReport {
@@ -17,23 +16,27 @@ export interface ValueRow {
   readonly value: string;
   /** Where the value came from, or why it is missing; for a base SHA, also which commit it is. */
   readonly from: string;
-  /** A base SHA's kind: the base branch tip, the merge base, or `as given` by a flag or variable (issue 14). */
+  /** A base SHA's kind: the base branch tip, the merge base, or `as given` by a flag or variable. */
   readonly kind?: ReportedBaseShaKind;
 }
 
 /** The values, the host and the key (as `[REDACTED]`), each with where it came from, and what CI was detected. */
 export function describeValues(
-  resolved: TriggerValues,
+  resolution: Resolution,
   host: SourcedValue | undefined,
   apiKeyVariable: string | undefined,
-  detection: CiDetection,
 ): ValueReport {
-  const rows: ValueRow[] = ALL_TRIGGER_FIELDS.map((field) => {
-    const found = resolved.values[field];
-    const name = TRIGGER_FIELDS[field].flag;
-    if (!found) return { name, value: "(missing)", from: resolved.gaps[field] ?? "not given" };
+  const rows: ValueRow[] = resolution.inputs.map((input) => {
+    const found = resolution.values.get(input.name);
+    const name = input.flag;
+    if (!found)
+      return {
+        name,
+        value: input.required ? "(missing)" : "(not sent)",
+        from: resolution.gaps.get(input.name) ?? "not given",
+      };
     const from = `from ${describeSource(found.source)}`;
-    if (field !== "base_sha") return { name, value: found.value, from };
+    if (factOf(input) !== "base_sha") return { name, value: found.value, from };
     const { kind, text } = describeBaseShaKind(found.source);
     return { name, value: found.value, from: `${from}: ${text}`, kind };
   });
@@ -47,6 +50,7 @@ export function describeValues(
     value: apiKeyVariable ? REDACTED : "(missing)",
     from: apiKeyVariable ? `from ${apiKeyVariable}` : "DATAFOLD_API_KEY is not set",
   });
+  const { detection } = resolution;
   const { provider } = detection;
   const ci = !provider
     ? "none detected"

@@ -1,20 +1,14 @@
-import { type ApiCiRun, type CiRunOutcome, type Runtime, waitForCiRun } from "@datafold-ci/client";
-import { ExitCode } from "./exit-codes.js";
-import { type Connection, reportFailure } from "./connect.js";
-import type { Output } from "./output.js";
+import { type CiRunOutcome, type Runtime, waitForCiRun } from "@datafold-ci/client";
+import { ExitCode } from "../exit-codes.js";
+import type { Output, SignalSource, SourcedId, WaitSettings } from "../types.js";
+import type { Connection } from "./client-setup.js";
+import { reportFailure } from "./failure-report.js";
+import { type ListedRun, runLister } from "./operations.js";
 import { describeListing } from "./run-listing.js";
-import type { SourcedValue } from "./value-source.js";
-import type { WaitSettings } from "./wait-settings.js";
-
-/** The signals a wait stops on; `process` by default. */
-export interface SignalSource {
-  on(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
-  off(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
-}
 
 /** The run to wait for and how the PR's runs are listed. */
 export interface WaitTarget {
-  readonly ciConfigId: SourcedValue & { readonly id: number };
+  readonly ciConfigId: SourcedId;
   readonly ciRunId: number;
   /** A full SHA: runs are listed with `pr_sha`. */
   readonly prSha?: string | undefined;
@@ -49,13 +43,13 @@ export async function waitAndReport(target: WaitTarget, context: WaitContext): P
   const listeners = { SIGINT: stop("SIGINT"), SIGTERM: stop("SIGTERM") };
   for (const [signal, listener] of Object.entries(listeners))
     context.signals.on(signal as keyof typeof STOPPED, listener);
-  let last: ApiCiRun | undefined;
+  let last: ListedRun | undefined;
   let lastElapsedMs = 0;
   out.info(
     `Waiting for Datafold CI run ${id} (listing runs by ${describeListing(target)}; at most ${settings.waitTimeoutSeconds} s)`,
   );
   try {
-    const outcome = await waitForCiRun(connection.client, {
+    const outcome = await waitForCiRun(runLister(connection.client), {
       ciConfigId: target.ciConfigId.id,
       ciRunId: id,
       prSha: target.prSha,

@@ -1,20 +1,21 @@
-import { COMMAND_TABLE, type CommandEntry } from "./command-table.js";
-import type { CliCommand } from "./commands/cli-command.js";
-import { exitCodeLines } from "./exit-codes.js";
-import { FLAGS, type FlagSpec } from "./flags.js";
+import { exitCodeLines } from "../exit-codes.js";
+import type { CliCommand, FlagSpec } from "../types.js";
 
-/** Flags every command takes. */
-export const ALWAYS_ACCEPTED = ["quiet", "debug", "help", "version"] as const;
+/** A command as the overview lists it. */
+export interface CommandSummary {
+  readonly name: string;
+  readonly summary: string;
+}
 
 /** `datafold-ci --help`: the commands, where values come from, and the exit codes. */
-export function helpText(version: string): string {
-  const width = Math.max(...COMMAND_TABLE.map((entry) => entry.name.length)) + 2;
+export function helpText(version: string, commands: readonly CommandSummary[]): string {
+  const width = Math.max(...commands.map((entry) => entry.name.length)) + 2;
   return `datafold-ci ${version}: start a Datafold CI run for the current pull/merge request, and wait for its outcome.
 
 Usage: datafold-ci <command> [flags]
 
 Commands:
-${COMMAND_TABLE.map((entry) => `  ${entry.name.padEnd(width)}${entry.summary}`).join("\n")}
+${commands.map((entry) => `  ${entry.name.padEnd(width)}${entry.summary}`).join("\n")}
 
 Run "datafold-ci <command> --help" for a command's flags.
 
@@ -27,15 +28,21 @@ ${exitCodeLines().join("\n")}
 `;
 }
 
-/** `datafold-ci <command> --help`: usage, every flag it takes with default and variable, exit codes, examples. */
-export function commandHelpText(version: string, entry: CommandEntry, command: CliCommand): string {
-  const flags = FLAGS.filter(
-    (flag) => command.flags.includes(flag.name) || (ALWAYS_ACCEPTED as readonly string[]).includes(flag.name),
-  );
+/**
+ * `datafold-ci <command> --help`: usage, every flag it takes (`flags`, in order) with default and variable,
+ * exit codes, examples. `unavailable` says why this build cannot run the command.
+ */
+export function commandHelpText(
+  version: string,
+  entry: CommandSummary,
+  command: CliCommand,
+  flags: readonly FlagSpec[],
+  unavailable?: string,
+): string {
   return `datafold-ci ${version}: ${entry.summary}.
 
 Usage: datafold-ci ${command.usage}
-
+${unavailable === undefined ? "" : `\n${unavailable}\n`}
 ${command.about.join("\n")}
 
 Flags:

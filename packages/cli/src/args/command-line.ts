@@ -1,45 +1,47 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { COMMAND_TABLE, findCommand } from "./command-table.js";
-import { FLAGS, type FlagSpec } from "./flags.js";
-import { UsageError } from "./usage-error.js";
+import type { CommandLine, FlagSpec, FlagValue } from "../types.js";
 
-/** A flag value and the spelling the user typed, e.g. `--pr-number`. */
-export interface FlagValue {
-  readonly value: string;
-  readonly typed: string;
+/** A command-line or input mistake: reported without a stack trace, exit code 2, nothing sent. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+
+  /**
+   * @param command the command the mistake was made in, when the command line names one: the error then
+   *   points to that command's `--help`, which lists its flags, rather than the overview.
+   */
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
 }
 
-/** The command line, checked for shape; values are checked later, where their meaning is known. */
-export interface CommandLine {
-  /** A name from `COMMAND_TABLE`, or `help` / `version`. */
-  readonly command: string;
-  /** For `help`: the command whose help to show (`datafold-ci trigger --help`, `datafold-ci help runs`). */
-  readonly topic?: string;
-  /** String flags by canonical name (`pr-num`, also when typed as `--pr-number`). */
-  readonly strings: ReadonlyMap<string, FlagValue>;
-  /** Boolean flags given, by canonical name. */
-  readonly booleans: ReadonlySet<string>;
+/** What {@link parseCommandLine} knows: the command names and every flag of every command. */
+export interface CommandLineGrammar {
+  readonly commands: readonly string[];
+  readonly flags: readonly FlagSpec[];
 }
 
 // Any spelling of an API-key flag: the key must never sit in argv, where process listings and CI logs show it.
 const API_KEY_FLAG = /^--api[-_]?key(?:=|$)/i;
-
-const canonical = new Map<string, FlagSpec>();
-for (const flag of FLAGS) for (const name of [flag.name, ...(flag.aliases ?? [])]) canonical.set(name, flag);
-
-const parseOptions: NonNullable<ParseArgsConfig["options"]> = {};
-for (const [name, flag] of canonical)
-  parseOptions[name] = {
-    type: flag.type,
-    ...(flag.short && name === flag.name ? { short: flag.short } : {}),
-  };
 
 /**
  * Parses `datafold-ci`'s arguments with `node:util` `parseArgs`, but reports mistakes itself so that no
  * message ever repeats a value typed after an unknown flag (it could be a secret).
  * @throws {UsageError} on an unknown flag, a missing value, an unexpected argument, or `--api-key`.
  */
-export function parseCommandLine(argv: readonly string[]): CommandLine {
+export function parseCommandLine(argv: readonly string[], grammar: CommandLineGrammar): CommandLine {
+  const canonical = new Map<string, FlagSpec>();
+  for (const flag of grammar.flags)
+    for (const name of [flag.name, ...(flag.aliases ?? [])]) canonical.set(name, flag);
+  const parseOptions: NonNullable<ParseArgsConfig["options"]> = {};
+  for (const [name, flag] of canonical)
+    parseOptions[name] = {
+      type: flag.type,
+      ...(flag.short && name === flag.name ? { short: flag.short } : {}),
+    };
+  const isCommand = (name: string) => grammar.commands.includes(name);
   const terminator = argv.indexOf("--");
   if (argv.slice(0, terminator === -1 ? undefined : terminator).some((arg) => API_KEY_FLAG.test(arg)))
     throw new UsageError(
@@ -56,7 +58,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   // Mistakes in a flag point to the help of the command they were typed for, when one is named.
   // (The first command name among the words: an unknown flag's value can come before it.)
   const command = tokens.flatMap((token) =>
-    token.kind === "positional" && findCommand(token.value) ? [token.value] : [],
+    token.kind === "positional" && isCommand(token.value) ? [token.value] : [],
   )[0];
   const mistake = (message: string) => new UsageError(message, command);
   const strings = new Map<string, FlagValue>();
@@ -66,7 +68,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (token.kind === "positional") positionals.push(token.value);
     if (token.kind !== "option") continue;
     const flag = canonical.get(token.name);
-    if (!flag) throw mistake(`unknown flag ${token.rawName}${suggest(token.name)}`);
+    if (!flag) throw mistake(`unknown flag ${token.rawName}${suggest(token.name, [...canonical.keys()])}`);
     if (flag.type === "boolean") {
       if (token.inlineValue) throw mistake(`${token.rawName} takes no value`);
       booleans.add(flag.name);
@@ -88,9 +90,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     strings.set(flag.name, { value, typed: token.rawName });
   }
   const [first, ...extra] = positionals;
-  const names = COMMAND_TABLE.map((entry) => entry.name);
+  const names = grammar.commands;
   const known = (name: string) => {
-    if (!findCommand(name))
+    if (!isCommand(name))
       throw new UsageError(`unknown command "${name}": the commands are ${names.join(", ")}`);
     return name;
   };
@@ -107,10 +109,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   return { command: first, strings, booleans };
 }
 
-function suggest(typed: string): string {
+function suggest(typed: string, known: readonly string[]): string {
   let best: string | undefined;
   let bestDistance = 3;
-  for (const name of canonical.keys()) {
+  for (const name of known) {
     const distance = editDistance(typed.toLowerCase(), name);
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }

@@ -1,26 +1,9 @@
-import { TRIGGER_FIELDS } from "./pr-fields.js";
+import type { FlagSpec } from "../types.js";
 
-/** One flag of `datafold-ci trigger`, as parsed and as `--help` lists it. */
-export interface FlagSpec {
-  /** Canonical long name without dashes, e.g. `pr-num`. */
-  readonly name: string;
-  /** Other long names for the same flag, e.g. `pr-number`. */
-  readonly aliases?: readonly string[];
-  readonly short?: string;
-  readonly type: "string" | "boolean";
-  /** Placeholder for the value in `--help`, e.g. `<seconds>`. */
-  readonly placeholder?: string;
-  /** The environment variable that supplies the value when the flag is absent. */
-  readonly env?: string;
-  /** The default, as `--help` shows it. */
-  readonly default?: string;
-  readonly description: string;
-}
+// The CLI's own flags: how to reach Datafold, how to wait, what to print. The flags of the values a command
+// sends come from its operation (`generated/`, read by `inputs.ts`). Data only, importable without side
+// effects: `pnpm generate` reads it to refuse an operation input whose flag or variable would take one of these.
 
-const dropDashes = (flag: string) => flag.slice(2);
-
-/** The default Datafold host: the spec's first server, baked in at build time (the client's `DEFAULT_BASE_URL`). */
-export const DEFAULT_HOST: string | undefined = __DEFAULT_BASE_URL__;
 /** Per-attempt timeout, in seconds. */
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 /** Retries after the first attempt. */
@@ -30,32 +13,18 @@ export const MAX_RETRIES = 10;
 /** The longest `--timeout` accepts, in seconds. */
 export const MAX_TIMEOUT_SECONDS = 3600;
 
-const fieldFlags = Object.values(TRIGGER_FIELDS).map((spec): FlagSpec => ({
-  name: dropDashes(spec.flag),
-  aliases: spec.aliases.map(dropDashes),
-  type: "string",
-  placeholder: spec.placeholder,
-  env: spec.env,
-  default: spec.default,
-  description: spec.label,
-}));
-
 /** The longest wait `--wait-timeout` accepts by default, in seconds: the official SDK's one hour. */
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
 /** The first wait between polls, in seconds; later ones grow to 15 s. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
-/** Runs listed by `runs` unless `--limit` says otherwise. */
-export const DEFAULT_RUNS_LIMIT = 20;
 
-/** Every flag of `datafold-ci`, in `--help` order; each command accepts those it names. */
-export const FLAGS: readonly FlagSpec[] = [
-  ...fieldFlags,
+/** The CLI's own flags, in `--help` order (after the command's value flags); each command accepts those it names. */
+export const CLI_FLAGS: readonly FlagSpec[] = [
   {
     name: "host",
     type: "string",
     placeholder: "<url>",
     env: "DATAFOLD_HOST",
-    default: DEFAULT_HOST ?? "none",
     description: "Datafold's URL, with scheme (https://eu.datafold.com, or a dedicated deployment)",
   },
   {
@@ -75,8 +44,8 @@ export const FLAGS: readonly FlagSpec[] = [
     type: "string",
     placeholder: "<n>",
     default: String(DEFAULT_RETRIES),
-    // What is retried comes from the client's policy, in each command's `flagNotes` (issue 14): loading
-    // the client here would make every `--help` pay for it.
+    // What is retried comes from the client's policy, in each command's `flagNotes`: loading the client
+    // here would make every `--help` pay for it.
     description: `0 to ${MAX_RETRIES} retries of a failed call, 0 turns them off`,
   },
   {
@@ -125,21 +94,6 @@ export const FLAGS: readonly FlagSpec[] = [
     description: "the run to wait for: the ci_run_id that trigger printed",
   },
   {
-    name: "limit",
-    type: "string",
-    placeholder: "<n>",
-    default: String(DEFAULT_RUNS_LIMIT),
-    description: "how many runs to list, newest first (1 to 1000)",
-  },
-  {
-    name: "diffs",
-    type: "string",
-    placeholder: "<file>",
-    default: "stdin",
-    description:
-      "a JSON array of diffs ({ prod, pr, pk?, include_columns?, exclude_columns? }), as datafold ci submit takes",
-  },
-  {
     name: "json",
     type: "boolean",
     description: "print the result as one JSON document on stdout, and nothing else",
@@ -163,3 +117,12 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: "help", short: "h", type: "boolean", description: "show this help" },
   { name: "version", type: "boolean", description: "print the version" },
 ];
+
+/** Flags every command takes. */
+export const ALWAYS_ACCEPTED = ["quiet", "debug", "help", "version"] as const;
+
+/** The flags of every command that talks to Datafold. */
+export const CONNECTION_FLAGS = ["host", "allow-insecure-http", "timeout", "retries"] as const;
+
+/** The variables the CLI's own flags read; an operation input must not read one of them. */
+export const CLI_VARIABLES: readonly string[] = CLI_FLAGS.flatMap((flag) => (flag.env ? [flag.env] : []));

@@ -1,19 +1,28 @@
 import {
+  clientDefaults,
+  DatafoldApiError,
+  DatafoldAuthError,
+  DatafoldConnectionError,
   type DatafoldError,
-  isDatafoldApiError,
-  isDatafoldAuthError,
-  isDatafoldConnectionError,
-  isDatafoldInvalidResponseError,
-  isDatafoldNotFoundError,
-  isDatafoldRateLimitError,
-  isDatafoldServerError,
-  isDatafoldTimeoutError,
-  isDatafoldValidationError,
-  MAX_RETRY_AFTER_MS,
+  DatafoldInvalidResponseError,
+  DatafoldNotFoundError,
+  DatafoldRateLimitError,
+  DatafoldServerError,
+  DatafoldTimeoutError,
+  DatafoldValidationError,
   type RetryEvent,
 } from "@datafold-ci/client";
-import { MAX_RETRIES } from "./flags.js";
-import { describeSource, type SourcedValue } from "./value-source.js";
+import { MAX_RETRIES } from "../args/flags.js";
+import { ExitCode } from "../exit-codes.js";
+import { describeSource } from "../output/describe.js";
+import type { Output, SourcedValue } from "../types.js";
+
+/** Where a failed call went, as messages name it: a `Connection` (client-setup.ts) is one. */
+export interface CallTarget {
+  readonly client: { readonly baseUrl: string; readonly config: { readonly maxRetries: number } };
+  readonly host: SourcedValue;
+  readonly timeoutSeconds: number;
+}
 
 /** What a failure message refers to. */
 export interface FailureContext {
@@ -31,48 +40,108 @@ export interface FailureContext {
  * attempts, and what to check. `undefined` for an error the client does not describe (a bug).
  */
 export function explainFailure(error: unknown, context: FailureContext): string | undefined {
-  if (!isDatafoldApiError(error) && !isDatafoldTimeoutError(error) && !isDatafoldConnectionError(error)) {
-    if (!isDatafoldInvalidResponseError(error)) return undefined;
+  if (
+    !(error instanceof DatafoldApiError) &&
+    !(error instanceof DatafoldTimeoutError) &&
+    !(error instanceof DatafoldConnectionError)
+  ) {
+    if (!(error instanceof DatafoldInvalidResponseError)) return undefined;
     return (
       `${context.baseUrl} answered ${error.status}${attempts(error)} with something that is not Datafold's API response` +
       `${error.bodyExcerpt ? ` (${quote(error.bodyExcerpt)})` : ""}. Check that ${hostFlag(context)} points at Datafold, not a login page or proxy.`
     );
   }
-  if (isDatafoldTimeoutError(error))
+  if (error instanceof DatafoldTimeoutError)
     return (
       `Datafold did not answer within ${context.timeoutSeconds} s${attempts(error)}. ` +
       `Raise --timeout, or check the network path to ${context.baseUrl} (${hostFlag(context)}).`
     );
-  if (isDatafoldConnectionError(error))
+  if (error instanceof DatafoldConnectionError)
     return (
       `the connection to ${context.baseUrl} failed${errorCode(error)}${attempts(error)}. ` +
       `Check ${hostFlag(context)} and the network (DNS, proxy, VPN, firewall).`
     );
   const answered = `Datafold answered ${error.status}${detail(error.detail ?? error.bodyExcerpt)}${attempts(error)}`;
   const configId = `--ci-config-id ${context.ciConfigId.value} (from ${describeSource(context.ciConfigId.source)})`;
-  if (isDatafoldAuthError(error))
+  if (error instanceof DatafoldAuthError)
     return `${answered}. Check DATAFOLD_API_KEY: it must be a current API key of ${context.baseUrl} with access to CI config ${context.ciConfigId.value}.`;
-  if (isDatafoldNotFoundError(error))
+  if (error instanceof DatafoldNotFoundError)
     return (
       `${answered}. Check that ${configId} is a CI config of ${context.baseUrl}, and that DATAFOLD_API_KEY ` +
       `belongs to that host: Datafold also answers 404 to an API key it does not recognise.`
     );
-  if (isDatafoldValidationError(error))
+  if (error instanceof DatafoldValidationError)
     return (
       `Datafold rejected the request (${error.status}): ${error.errors.map((e) => `${e.loc.join(".")}: ${e.msg}`).join("; ")}. ` +
       "datafold-ci checks every value before sending, so Datafold's API may have changed: run with --dry-run and report it."
     );
-  if (isDatafoldRateLimitError(error)) {
+  if (error instanceof DatafoldRateLimitError) {
     const limited = `${answered}: Datafold is rate limiting these calls`;
-    // The client ends the call at once on a wait longer than it makes: more retries would not help (issue 14).
-    if (error.retryAfterMs !== undefined && error.retryAfterMs > MAX_RETRY_AFTER_MS)
-      return `${limited} and asked to wait ${formatDelay(error.retryAfterMs)}, longer than datafold-ci waits (${formatDelay(MAX_RETRY_AFTER_MS)}). Wait that long, then run again.`;
+    // The client ends the call at once on a wait longer than it makes: more retries would not help.
+    if (error.retryAfterMs !== undefined && error.retryAfterMs > clientDefaults.maxRetryAfterMs)
+      return `${limited} and asked to wait ${formatDelay(error.retryAfterMs)}, longer than datafold-ci waits (${formatDelay(clientDefaults.maxRetryAfterMs)}). Wait that long, then run again.`;
     const moreRetriesPossible = error.attempts === context.maxRetries + 1 && context.maxRetries < MAX_RETRIES;
     return `${limited}. Wait a few minutes and run again${moreRetriesPossible ? `, or raise --retries (now ${context.maxRetries})` : ""}.`;
   }
-  if (isDatafoldServerError(error))
+  if (error instanceof DatafoldServerError)
     return `${answered}: a server error at Datafold (or a gateway in front of it). Run again later; if it persists, contact Datafold support.`;
   return `${answered}. Check ${hostFlag(context)} and ${configId}.`;
+}
+
+/**
+ * Prints what a failed call means ({@link explainFailure}) and returns exit 1; rethrows an error the client
+ * does not describe, which is a bug (exit 70).
+ */
+export function reportFailure(
+  error: unknown,
+  connection: CallTarget,
+  ciConfigId: SourcedValue,
+  out: Output,
+  prefix = "",
+): ExitCode {
+  const message = explainFailure(error, {
+    baseUrl: connection.client.baseUrl,
+    host: connection.host,
+    ciConfigId,
+    timeoutSeconds: connection.timeoutSeconds,
+    maxRetries: connection.client.config.maxRetries,
+  });
+  if (message === undefined) throw error;
+  out.error(`${prefix}${message}`);
+  return ExitCode.RequestFailed;
+}
+
+/** Prints every problem with the input and that nothing was sent; the exit code of a usage error. */
+export function reportInputProblems(
+  problems: readonly string[],
+  command: string,
+  out: Output,
+): typeof ExitCode.Usage {
+  for (const problem of problems) out.error(problem);
+  out.note(`Nothing was sent. Run "datafold-ci ${command} --help" for every flag and variable.`);
+  return ExitCode.Usage;
+}
+
+/**
+ * What `--retries` retries, as a command's `--help` appends it to the flag: read from the client's
+ * retry policy, so the help cannot drift from it. A command that triggers names the statuses only its run
+ * listings retry (409: triggering again could start a second run).
+ *
+ * @example
+ * describeRetried({ triggers: true });
+ * // "retried: a connection error, a timeout, HTTP 408, 429, 500, 502, 503 or 504 (listing runs: 409 too)"
+ */
+export function describeRetried({ triggers }: { readonly triggers: boolean }): string {
+  const own = triggers ? clientDefaults.triggerRetryableStatuses : clientDefaults.retryableStatuses;
+  const listingOnly = clientDefaults.retryableStatuses.filter((status) => !own.includes(status));
+  const listing = listingOnly.length > 0 ? ` (listing runs: ${orList(listingOnly)} too)` : "";
+  return `retried: a connection error, a timeout, HTTP ${orList(own)}${listing}`;
+}
+
+function orList(statuses: readonly number[]): string {
+  return statuses.length < 2
+    ? statuses.join("")
+    : `${statuses.slice(0, -1).join(", ")} or ${statuses.at(-1)}`;
 }
 
 /** The progress line for a retry: `rate limited by Datafold, retrying in 2 s (attempt 2 of 3)`. */

@@ -1,19 +1,13 @@
 import {
-  API_KEY_VARIABLES,
+  clientDefaults,
   createDatafoldClient,
   type DatafoldClient,
-  DEFAULT_BASE_URL,
-  isDatafoldInputError,
+  DatafoldInputError,
   type ResolvedConfig,
 } from "@datafold-ci/client";
-import { parseRetries, parseTimeoutSeconds } from "./attempt-flags.js";
-import { envValue } from "./ci/read-variable.js";
-import type { CliOptions } from "./cli-options.js";
-import { ExitCode } from "./exit-codes.js";
-import { describeRetry, explainFailure } from "./explain-failure.js";
-import type { Output } from "./output.js";
-import type { CommandLine, FlagValue } from "./parse-command-line.js";
-import type { SourcedValue } from "./value-source.js";
+import { envValue } from "../ci/read-variable.js";
+import type { CliOptions, ConnectionSettings, Env, Output, SourcedValue } from "../types.js";
+import { describeRetry } from "./failure-report.js";
 
 /** A client made from the command line and the environment, with what messages need to say about it. */
 export interface Connection {
@@ -23,8 +17,11 @@ export interface Connection {
   readonly timeoutSeconds: number;
 }
 
-/** What {@link connect} found: a connection, or every problem with the flags and variables it reads. */
-export interface Connecting {
+/**
+ * What {@link setUpClient} made: a connection when the client could be made (nothing is sent yet), and
+ * every problem with the flags and variables it read.
+ */
+export interface ClientSetup {
   readonly connection: Connection | undefined;
   readonly host: SourcedValue;
   /** The variable the API key came from, `undefined` when none is set. */
@@ -33,30 +30,27 @@ export interface Connecting {
 }
 
 /**
- * The one place the CLI turns `--host`, `--timeout`, `--retries`, `--allow-insecure-http`, `--debug`
- * and `DATAFOLD_*` into a client, for every command. Registers the API key with `out` so no line can print it.
+ * The one place the CLI makes its client, for every command: from the connection settings, `--debug` and the
+ * `DATAFOLD_*` variables (the key and, without `--host`, the host, which the client reads itself). Sends
+ * nothing. Registers the API key with `out` so no line can print it. The bin may have installed a proxy
+ * dispatcher before this (`useProxyFromEnv`); the client's `fetch` goes through it.
  */
-export function connect(
-  commandLine: CommandLine,
+export function setUpClient(
+  settings: ConnectionSettings,
   options: CliOptions,
   out: Output,
   fetchOverride?: typeof globalThis.fetch,
-): Connecting {
+): ClientSetup {
   const { env } = options;
-  for (const name of API_KEY_VARIABLES) {
+  for (const name of clientDefaults.apiKeyVariables) {
     const raw = env[name];
     if (raw !== undefined) for (const secret of [raw, raw.trim()]) out.hide(secret);
   }
   const problems: string[] = [];
-  const timeout = parseTimeoutSeconds(commandLine.strings.get("timeout"));
-  const retries = parseRetries(commandLine.strings.get("retries"));
-  for (const parsed of [timeout, retries]) if (!parsed.ok) problems.push(parsed.problem);
-  const timeoutSeconds = timeout.ok ? timeout.value : 0;
-  const hostFlag = commandLine.strings.get("host");
-  const anyKey = API_KEY_VARIABLES.some((name) => envValue(env, name)?.trim());
+  const { timeoutSeconds, retries, host: hostFlag } = settings;
+  const anyKey = clientDefaults.apiKeyVariables.some((name) => envValue(env, name)?.trim());
   if (!anyKey) problems.push(missingApiKey(env));
-  if (timeout.ok && retries.ok)
-    out.debug(`Each attempt may take ${timeout.value} s; at most ${retries.value + 1} attempts.`);
+  out.debug(`Each attempt may take ${timeoutSeconds} s; at most ${retries + 1} attempts.`);
   // The client is given a fetch only to capture (--dry-run), trace (--debug) or honour an embedder's;
   // otherwise it uses the platform's.
   const fetch =
@@ -68,12 +62,12 @@ export function connect(
       env,
       // Without --host the client reads DATAFOLD_HOST itself: host and key are resolved once, there.
       ...(hostFlag && { baseUrl: hostFlag.value }),
-      ...(timeout.ok ? { timeoutMs: Math.round(timeout.value * 1000) } : {}),
-      ...(retries.ok ? { maxRetries: retries.value } : {}),
-      allowInsecureHttp: commandLine.booleans.has("allow-insecure-http"),
+      timeoutMs: Math.round(timeoutSeconds * 1000),
+      maxRetries: retries,
+      allowInsecureHttp: settings.allowInsecureHttp,
       // The client's messages name these as a CLI user knows them.
       sources: {
-        baseUrl: `flag ${hostFlag?.typed ?? "--host"}`,
+        baseUrl: `flag ${hostFlag?.source.name ?? "--host"}`,
         allowInsecureHttp: "--allow-insecure-http",
       },
       userAgent: `datafold-ci-cli/${__PACKAGE_VERSION__}`,
@@ -97,7 +91,7 @@ export function connect(
       },
     });
   } catch (error) {
-    if (!isDatafoldInputError(error)) throw error;
+    if (!(error instanceof DatafoldInputError)) throw error;
     for (const issue of error.issues) {
       // A missing key is already reported above, with the CLI's advice (the key is never read from a flag).
       // (The client's wording, "pass the apiKey option", has no meaning to a CLI user.)
@@ -109,47 +103,17 @@ export function connect(
       );
     }
   }
-  // The sources are the client's (issue 10 part 5); without a client, the report shows what was given.
+  // The sources are the client's; without a client, the report shows what was given.
   const host = client ? hostOf(client.config, hostFlag) : givenHost(hostFlag, env);
   const apiKeyVariable =
-    client?.config.apiKeySource ?? API_KEY_VARIABLES.find((name) => envValue(env, name)?.trim());
+    client?.config.apiKeySource ?? clientDefaults.apiKeyVariables.find((name) => envValue(env, name)?.trim());
   const connection = client && problems.length === 0 ? { client, host, timeoutSeconds } : undefined;
   return { connection, host, apiKeyVariable, problems };
 }
 
-/**
- * Prints what a failed call means (`explainFailure`) and returns exit 1; rethrows an error the client does
- * not describe, which is a bug (exit 70).
- */
-export function reportFailure(
-  error: unknown,
-  connection: Connection,
-  ciConfigId: SourcedValue,
-  out: Output,
-  prefix = "",
-): ExitCode {
-  const message = explainFailure(error, {
-    baseUrl: connection.client.baseUrl,
-    host: connection.host,
-    ciConfigId,
-    timeoutSeconds: connection.timeoutSeconds,
-    maxRetries: connection.client.config.maxRetries,
-  });
-  if (message === undefined) throw error;
-  out.error(`${prefix}${message}`);
-  return ExitCode.RequestFailed;
-}
-
-/** Prints every problem and that nothing was sent; the exit code of a usage error. */
-export function refuse(problems: readonly string[], command: string, out: Output): 2 {
-  for (const problem of problems) out.error(problem);
-  out.note(`Nothing was sent. Run "datafold-ci ${command} --help" for every flag and variable.`);
-  return 2;
-}
-
-function hostOf(config: ResolvedConfig, flag: FlagValue | undefined): SourcedValue {
+function hostOf(config: ResolvedConfig, flag: SourcedValue | undefined): SourcedValue {
   const source: SourcedValue["source"] = flag
-    ? { kind: "flag", name: flag.typed }
+    ? flag.source
     : config.baseUrlSource === "DATAFOLD_HOST"
       ? { kind: "env", name: config.baseUrlSource }
       : { kind: "default", name: config.baseUrlSource };
@@ -157,19 +121,16 @@ function hostOf(config: ResolvedConfig, flag: FlagValue | undefined): SourcedVal
 }
 
 // Only for --dry-run's report when the client could not be made: its problems say what is wrong.
-function givenHost(
-  flag: FlagValue | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-): SourcedValue {
-  if (flag) return { value: flag.value, source: { kind: "flag", name: flag.typed } };
+function givenHost(flag: SourcedValue | undefined, env: Env): SourcedValue {
+  if (flag) return flag;
   const fromEnv = envValue(env, "DATAFOLD_HOST");
   if (fromEnv !== undefined) return { value: fromEnv, source: { kind: "env", name: "DATAFOLD_HOST" } };
-  // A spec with no servers gives no default (issue 14): the client's problem then asks for --host.
-  return { value: DEFAULT_BASE_URL ?? "(none)", source: { kind: "default", name: "the default" } };
+  // A spec with no servers gives no default: the client's problem then asks for --host.
+  return { value: clientDefaults.baseUrl ?? "(none)", source: { kind: "default", name: "the default" } };
 }
 
-function missingApiKey(env: Readonly<Record<string, string | undefined>>): string {
-  const blank = API_KEY_VARIABLES.filter((name) => env[name] !== undefined);
+function missingApiKey(env: Env): string {
+  const blank = clientDefaults.apiKeyVariables.filter((name) => env[name] !== undefined);
   return (
     "DATAFOLD_API_KEY is not set: set it to a Datafold API key, from your CI's secret store (the key is never read from a flag)" +
     (blank.length === 0
