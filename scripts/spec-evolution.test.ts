@@ -215,7 +215,9 @@ let wholeDocument: Outcome | undefined;
 beforeAll(async () => {
   const jobs = [
     ...CASES.map((c) => () => evolve(c).then((outcome) => void outcomes.set(c.change, outcome))),
-    () => evolveToWholeDocument().then((outcome) => void (wholeDocument = outcome)),
+    async () => {
+      wholeDocument = await evolveToWholeDocument();
+    },
   ];
   const started = performance.now();
   await Promise.all(

@@ -2,9 +2,7 @@ import { API_KEY_VARIABLES, AUTHORIZATION_KEY_PREFIX } from "@datafold-ci/api-de
 import { defaultEnv, type Env, firstSetEnv, readEnv } from "./env.js";
 import { DatafoldInputError } from "./errors.js";
 import type { InputIssue } from "./input-issue.js";
-import type { StartedRunCheckEvent } from "./look-for-started-run.js";
-import type { CallOptions, DatafoldClientOptions } from "./options.js";
-import type { RetryEvent } from "./request-loop.js";
+import type { CallOptions, DatafoldClientOptions, RetryEvent, StartedRunCheckEvent } from "./options.js";
 import { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, TRIGGER_RETRYABLE_STATUSES } from "./retry-policy.js";
 
 /**

@@ -57,11 +57,11 @@ export class DatafoldError extends Error {
   /** `instanceof`: this class's own instances, or an error of this class from another copy of the package. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // `this` is the class on the right of `instanceof`, a subclass as often as not.
-    // biome-ignore lint/complexity/noThisInStatic: the check is per subclass
-    const type = this;
-    if (Function.prototype[Symbol.hasInstance].call(type, value)) return true;
+    // biome-ignore lint/complexity/noThisInStatic: the check is per subclass, not DatafoldError's
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     const lineage = typeof value === "object" && value !== null ? Reflect.get(value, LINEAGE) : undefined;
-    return Array.isArray(lineage) && lineage.includes(type.errorName);
+    // biome-ignore lint/complexity/noThisInStatic: as above
+    return Array.isArray(lineage) && lineage.includes(this.errorName);
   }
 }
 

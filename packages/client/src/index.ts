@@ -27,9 +27,13 @@ export {
 } from "./errors.js";
 export type { DatafoldMethods, TriggerPrRunOptions } from "./generated/datafold-api.js";
 export type { InputIssue } from "./input-issue.js";
-export type { LookForStartedRunOptions, StartedRunCheckEvent } from "./look-for-started-run.js";
-export type { CallOptions, DatafoldClientOptions } from "./options.js";
-export type { RetryEvent } from "./request-loop.js";
+export type {
+  CallOptions,
+  DatafoldClientOptions,
+  LookForStartedRunOptions,
+  RetryEvent,
+  StartedRunCheckEvent,
+} from "./options.js";
 export type { Runtime } from "./runtime.js";
 export {
   type CiRunLister,

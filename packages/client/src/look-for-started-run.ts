@@ -1,47 +1,10 @@
 import { DatafoldApiError, DatafoldTimeoutError } from "./errors.js";
-import type { CallOptions } from "./options.js";
+import type { CallOptions, LookForStartedRunOptions, StartedRunCheckEvent } from "./options.js";
 import type { CallBudget, RetryDecision, RetryHook } from "./request-loop.js";
 import { TRIGGER_RETRYABLE_STATUSES } from "./retry-policy.js";
 
-/**
- * What the trigger's look at the PR's runs found, for progress and debug output.
- *
- * @example
- * { type: "found", ciRunId: 1234, attempt: 1 } // attempt 1 failed, yet it started run 1234: returned, not retried
- */
-export type StartedRunCheckEvent =
-  /** Before the first attempt: the runs that already existed for the PR head, which never count as this call's. */
-  | { readonly type: "baseline"; readonly runs: number }
-  /** The failed attempt `attempt` started run `ciRunId`; the call resolves with `{ ci_run_id: ciRunId }`. */
-  | { readonly type: "found"; readonly ciRunId: number; readonly attempt: number }
-  /** The failed attempt `attempt` started no run; the trigger is retried. */
-  | { readonly type: "none"; readonly attempt: number }
-  /**
-   * Runs could not be listed, `before` the first trigger attempt (the baseline) or `after` attempt
-   * `attempt` failed. `fallback: "retry"` when Datafold refused the listing (401, 403, 404): the trigger
-   * retries without looking; `"stop"` otherwise: an ambiguous failure ends the call rather than trigger
-   * again blind.
-   */
-  | {
-      readonly type: "unavailable";
-      readonly when: "before" | "after";
-      readonly attempt?: number;
-      readonly fallback: "retry" | "stop";
-      readonly reason: string;
-    };
-
-/** Per-call options the look adds to `triggerPrRun`. */
-export interface LookForStartedRunOptions {
-  /**
-   * Before retrying a failure that may have started a run (a timeout, a connection broken after it
-   * was made, a 500, 502 or 504), list the PR head's runs and return the run that attempt started
-   * instead of triggering again. Costs one `listCiRuns` call before the first attempt (to know the
-   * runs that already existed), and one per such failure, both within the call's `totalTimeoutMs`.
-   * `false`: retry without looking.
-   * @default true
-   */
-  checkForStartedRun?: boolean;
-}
+// The generated method takes its options type from the hook it names, by the name `<Hook>Options`.
+export type { LookForStartedRunOptions } from "./options.js";
 
 /** What the look needs of the client: its runs list. Any `DatafoldClient` is one. */
 export interface RunLister {

@@ -1,6 +1,3 @@
-import type { StartedRunCheckEvent } from "./look-for-started-run.js";
-import type { RetryEvent } from "./request-loop.js";
-
 /**
  * Options of {@link createDatafoldClient}. Every one has a default; with `DATAFOLD_API_KEY` set,
  * none is needed.
@@ -124,6 +121,69 @@ export interface CallOptions {
 
 /** Per-call options of `triggerPrRun`. */
 export interface TriggerOptions extends CallOptions {
+  /**
+   * Before retrying a failure that may have started a run (a timeout, a connection broken after it
+   * was made, a 500, 502 or 504), list the PR head's runs and return the run that attempt started
+   * instead of triggering again. Costs one `listCiRuns` call before the first attempt (to know the
+   * runs that already existed), and one per such failure, both within the call's `totalTimeoutMs`.
+   * `false`: retry without looking.
+   * @default true
+   */
+  checkForStartedRun?: boolean;
+}
+
+/**
+ * What `onRetry` is told before the client waits and tries again.
+ *
+ * @example
+ * { method: "triggerPrRun", operation: "Trigger a PR/MR run", attempt: 2, maxAttempts: 3, delayMs: 2000, reason: "status", status: 429 }
+ */
+export interface RetryEvent {
+  /** The client method being retried, e.g. `listCiRuns`. */
+  readonly method: string;
+  /** The operation's summary in the spec, e.g. `List CI runs`. */
+  readonly operation: string;
+  /** The attempt about to start: 2, 3, … */
+  readonly attempt: number;
+  /** `maxRetries + 1`. */
+  readonly maxAttempts: number;
+  /** The wait before that attempt, in milliseconds. */
+  readonly delayMs: number;
+  /** Why the previous attempt failed: no connection, no answer within `timeoutMs`, or a retryable status. */
+  readonly reason: "connection" | "timeout" | "status";
+  /** The previous attempt's status, when `reason` is `"status"`. */
+  readonly status?: number;
+}
+
+/**
+ * What the trigger's look at the PR's runs found, for progress and debug output.
+ *
+ * @example
+ * { type: "found", ciRunId: 1234, attempt: 1 } // attempt 1 failed, yet it started run 1234: returned, not retried
+ */
+export type StartedRunCheckEvent =
+  /** Before the first attempt: the runs that already existed for the PR head, which never count as this call's. */
+  | { readonly type: "baseline"; readonly runs: number }
+  /** The failed attempt `attempt` started run `ciRunId`; the call resolves with `{ ci_run_id: ciRunId }`. */
+  | { readonly type: "found"; readonly ciRunId: number; readonly attempt: number }
+  /** The failed attempt `attempt` started no run; the trigger is retried. */
+  | { readonly type: "none"; readonly attempt: number }
+  /**
+   * Runs could not be listed, `before` the first trigger attempt (the baseline) or `after` attempt
+   * `attempt` failed. `fallback: "retry"` when Datafold refused the listing (401, 403, 404): the trigger
+   * retries without looking; `"stop"` otherwise: an ambiguous failure ends the call rather than trigger
+   * again blind.
+   */
+  | {
+      readonly type: "unavailable";
+      readonly when: "before" | "after";
+      readonly attempt?: number;
+      readonly fallback: "retry" | "stop";
+      readonly reason: string;
+    };
+
+/** Per-call options the look adds to `triggerPrRun`. */
+export interface LookForStartedRunOptions {
   /**
    * Before retrying a failure that may have started a run (a timeout, a connection broken after it
    * was made, a 500, 502 or 504), list the PR head's runs and return the run that attempt started

@@ -24,29 +24,6 @@ import {
 } from "./retry-policy.js";
 import type { Runtime } from "./runtime.js";
 
-/**
- * What `onRetry` is told before the client waits and tries again.
- *
- * @example
- * { method: "triggerPrRun", operation: "Trigger a PR/MR run", attempt: 2, maxAttempts: 3, delayMs: 2000, reason: "status", status: 429 }
- */
-export interface RetryEvent {
-  /** The client method being retried, e.g. `listCiRuns`. */
-  readonly method: string;
-  /** The operation's summary in the spec, e.g. `List CI runs`. */
-  readonly operation: string;
-  /** The attempt about to start: 2, 3, … */
-  readonly attempt: number;
-  /** `maxRetries + 1`. */
-  readonly maxAttempts: number;
-  /** The wait before that attempt, in milliseconds. */
-  readonly delayMs: number;
-  /** Why the previous attempt failed: no connection, no answer within `timeoutMs`, or a retryable status. */
-  readonly reason: "connection" | "timeout" | "status";
-  /** The previous attempt's status, when `reason` is `"status"`. */
-  readonly status?: number;
-}
-
 /** What one attempt hands openapi-fetch: the attempt's own signal, and the body left unparsed. */
 export interface AttemptInit {
   readonly signal: AbortSignal;

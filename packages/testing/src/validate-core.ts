@@ -1,5 +1,21 @@
 import { type JsonSchema, schemaNameOf } from "@datafold-ci/api-description";
-import type { ValidationIssue } from "./validate.js";
+
+/**
+ * One validation failure, in the shape FastAPI puts in a 422 `detail` array (pydantic v2 wording):
+ * `{ type: "missing", loc: ["body", "pr_sha"], msg: "Field required", input: {...} }`.
+ */
+export interface ValidationIssue {
+  /** pydantic's error type, e.g. `missing`, `int_parsing`, `string_type`. */
+  readonly type: string;
+  /** Where the bad value sits, starting with the request part (`body`, `path`, `query`, `header`). */
+  readonly loc: readonly (string | number)[];
+  /** pydantic's message, e.g. `Input should be a valid integer, unable to parse string as an integer`. */
+  readonly msg: string;
+  /** The offending value (the enclosing object for `missing`). */
+  readonly input: unknown;
+  /** Extra facts pydantic attaches, e.g. `{ gt: 0 }`. */
+  readonly ctx?: Readonly<Record<string, unknown>>;
+}
 
 /**
  * What `validate` adds to the core (objects, unions, `$ref`, JSON types): the other keywords, read in

@@ -1,6 +1,7 @@
 import { type JsonSchema, type JsonSchemaType, schemaNameOf } from "@datafold-ci/api-description";
 import { FORMAT_CHECKERS } from "./pydantic-formats.js";
 import {
+  type ValidationIssue,
   type CheckContext,
   type CheckExtension,
   CORE,
@@ -9,23 +10,6 @@ import {
   type Loc,
   objectTypeIssue,
 } from "./validate-core.js";
-
-/**
- * One validation failure, in the shape FastAPI puts in a 422 `detail` array (pydantic v2 wording):
- * `{ type: "missing", loc: ["body", "pr_sha"], msg: "Field required", input: {...} }`.
- */
-export interface ValidationIssue {
-  /** pydantic's error type, e.g. `missing`, `int_parsing`, `string_type`. */
-  readonly type: string;
-  /** Where the bad value sits, starting with the request part (`body`, `path`, `query`, `header`). */
-  readonly loc: readonly (string | number)[];
-  /** pydantic's message, e.g. `Input should be a valid integer, unable to parse string as an integer`. */
-  readonly msg: string;
-  /** The offending value (the enclosing object for `missing`). */
-  readonly input: unknown;
-  /** Extra facts pydantic attaches, e.g. `{ gt: 0 }`. */
-  readonly ctx?: Readonly<Record<string, unknown>>;
-}
 
 /** The result of validating one value. `value` is the coerced value when `issues` is empty. */
 export interface ValidationResult {
@@ -461,3 +445,5 @@ function pythonRepr(value: unknown): string {
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+export type { ValidationIssue };
