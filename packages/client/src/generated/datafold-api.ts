@@ -56,11 +56,7 @@ export interface DatafoldMethods {
    * @throws {DatafoldInvalidResponseError} when a success answer is not the JSON the spec promises
    * @throws the signal's reason when `options.signal` aborts
    */
-  triggerPrRun(
-    ciConfigId: number,
-    details: APIPrDetails,
-    options?: TriggerPrRunOptions,
-  ): Promise<SubmitCiJob>;
+  triggerPrRun(ciConfigId: number, details: APIPrDetails, options?: TriggerPrRunOptions): Promise<SubmitCiJob>;
   /**
    * Upload PR/MR changes: `POST /api/v1/ci/{ci_config_id}/{pr_num}`.
    *
@@ -79,12 +75,7 @@ export interface DatafoldMethods {
    * @throws {DatafoldInvalidResponseError} when a success answer is not the JSON the spec promises
    * @throws the signal's reason when `options.signal` aborts
    */
-  uploadPrChanges(
-    ciConfigId: number,
-    prNum: number,
-    diffs: CiDiff[],
-    options?: CallOptions,
-  ): Promise<SubmitCiJob>;
+  uploadPrChanges(ciConfigId: number, prNum: number, diffs: CiDiff[], options?: CallOptions): Promise<SubmitCiJob>;
 }
 
 /** The methods over `core`: each checks its input, then sends through the core's loop. */
@@ -100,11 +91,7 @@ export function createDatafoldMethods(core: RequestCore<paths>): DatafoldMethods
         options,
         identifiers: `the CI config id ${String(ciConfigId)}`,
         answersJson: true,
-        send: (init) =>
-          core.api.GET("/api/v1/ci/{ci_config_id}/runs", {
-            params: { path: { ci_config_id: ciConfigId }, ...(query !== undefined && { query }) },
-            ...init,
-          }),
+        send: (init) => core.api.GET("/api/v1/ci/{ci_config_id}/runs", { params: { path: { "ci_config_id": ciConfigId }, ...(query !== undefined && { query }) }, ...init }),
       });
     },
     triggerPrRun(ciConfigId, details, options) {
@@ -117,12 +104,7 @@ export function createDatafoldMethods(core: RequestCore<paths>): DatafoldMethods
         options,
         identifiers: `the CI config id ${String(ciConfigId)}`,
         answersJson: true,
-        send: (init) =>
-          core.api.POST("/api/v1/ci/{ci_config_id}/trigger", {
-            params: { path: { ci_config_id: ciConfigId } },
-            body: details,
-            ...init,
-          }),
+        send: (init) => core.api.POST("/api/v1/ci/{ci_config_id}/trigger", { params: { path: { "ci_config_id": ciConfigId } }, body: details, ...init }),
         retry: lookForStartedRun(methods, ciConfigId, details, options, core.config),
       });
     },
@@ -136,12 +118,7 @@ export function createDatafoldMethods(core: RequestCore<paths>): DatafoldMethods
         options,
         identifiers: `the CI config id ${String(ciConfigId)} or the Pull request/Merge request number ${String(prNum)}`,
         answersJson: true,
-        send: (init) =>
-          core.api.POST("/api/v1/ci/{ci_config_id}/{pr_num}", {
-            params: { path: { ci_config_id: ciConfigId, pr_num: prNum } },
-            body: diffs,
-            ...init,
-          }),
+        send: (init) => core.api.POST("/api/v1/ci/{ci_config_id}/{pr_num}", { params: { path: { "ci_config_id": ciConfigId, "pr_num": prNum } }, body: diffs, ...init }),
       });
     },
   };
