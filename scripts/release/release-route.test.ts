@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { PNPM, publishedPackages } from "../packaging/published-packages.js";
 import { type LocalRegistry, startLocalRegistry } from "../testing/local-registry.js";
-import { copyRepository } from "./repository-copy.js";
+import { copyRepository } from "../testing/repository-copy.js";
 
 // Issue 13: the release route as a release engineer outside GitHub Actions runs it (no OIDC, so no
 // provenance): `changeset version`, then the project's own `pnpm release` against a real registry whose

@@ -1,64 +1,66 @@
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { symlink } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { cp, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
+import { REPO_ROOT } from "../packaging/published-packages.js";
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);
-const tool = (name: string) => join(repoRoot, "node_modules", ".bin", name);
 
 /**
- * Copies the repository to a temporary folder, the way a maintainer's checkout would be: sources and the
- * packages' own node_modules (symlinks, relative, so workspace links point into the copy); the root
- * node_modules, only third-party code, is shared through one symlink. Builds, `.git` and bench results stay behind.
+ * Copies the repository's working tree (tracked and untracked files, minus what .gitignore excludes) into
+ * `destination` as a fresh one-commit git repository, the way a maintainer's checkout would be: ready for
+ * `pnpm generate`, `pnpm build`, `spec:diff --base HEAD`, `changeset version` and `pnpm release`.
+ *
+ * Dependencies are not reinstalled: the root `node_modules` is a symlink to this checkout's, and each
+ * package's `node_modules` is copied as the relative symlinks pnpm made, so workspace links point into the
+ * copy (its packages build from the copy's sources) and third-party ones into the shared store.
  */
-export async function copyRepository(prefix: string): Promise<string> {
-  const copy = await mkdtemp(join(tmpdir(), prefix));
-  await cp(repoRoot, copy, {
-    recursive: true,
-    verbatimSymlinks: true,
-    filter: (source) => {
-      const path = relative(repoRoot, source).split(sep);
-      return !(
-        (path[0] === "node_modules" && path.length === 1) ||
-        path.includes(".git") ||
-        path.includes("dist") ||
-        path.includes(".turbo") ||
-        path.includes(".vite") ||
-        path[0] === "bench"
-      );
-    },
+export async function copyRepository(destination: string): Promise<void> {
+  const { stdout } = await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: REPO_ROOT,
+    maxBuffer: 16 * 1024 * 1024,
   });
-  await symlink(join(repoRoot, "node_modules"), join(copy, "node_modules"));
-  return copy;
+  const files = stdout.split("\0").filter(Boolean);
+  await Promise.all(
+    files.map(async (file) => {
+      await mkdir(dirname(join(destination, file)), { recursive: true });
+      // A file deleted but not yet staged is still listed: skip it, as a commit would.
+      await cp(join(REPO_ROOT, file), join(destination, file)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "ENOENT") throw error;
+      });
+    }),
+  );
+  await symlink(join(REPO_ROOT, "node_modules"), join(destination, "node_modules"));
+  for (const entry of await readdir(join(REPO_ROOT, "packages"), { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const modules = join("packages", entry.name, "node_modules");
+    await cp(join(REPO_ROOT, modules), join(destination, modules), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+  }
+  const git = (...args: string[]) => run("git", args, { cwd: destination });
+  await git("init", "--quiet", "--initial-branch=main");
+  // .gitignore's `node_modules/` matches directories only, not the root symlink.
+  await writeFile(join(destination, ".git/info/exclude"), "node_modules\n");
+  await git("add", "--all");
+  await git(
+    "-c",
+    "user.name=repository copy",
+    "-c",
+    "user.email=repository-copy@localhost",
+    "commit",
+    "--quiet",
+    "-m",
+    "copy",
+  );
 }
 
-/** Rewrites a YAML file of the copy (a spec document, an override file) through `edit`. */
+/** Rewrites a YAML file of a copy (a spec document, an override file) through `edit`. */
 export async function editYaml<T>(copy: string, file: string, edit: (document: T) => void): Promise<void> {
   const path = join(copy, file);
   const document = parse(await readFile(path, "utf8")) as T;
   edit(document);
   await writeFile(path, stringify(document));
-}
-
-/**
- * Runs `pnpm generate` in the copy, then builds `packages` there as their `build` scripts do (`types` with
- * tsc, the others with tsup), in order: a package is built after those before it in the list.
- */
-export async function generateAndBuild(
-  copy: string,
-  packages: readonly ("types" | "client" | "testing" | "cli")[],
-): Promise<void> {
-  await run(process.execPath, ["--import", "tsx", join(copy, "scripts", "generate.ts"), "--root", copy]);
-  for (const name of packages) {
-    const cwd = join(copy, "packages", name);
-    if (name === "types") {
-      await run(tool("tsc"), ["-p", "tsconfig.build.json"], { cwd });
-      await run(process.execPath, [join(copy, "scripts", "build", "emit-cjs-types.mjs")], { cwd });
-    } else await run(tool("tsup"), [], { cwd, env: { ...process.env, NODE_ENV: "production" } });
-  }
 }
