@@ -27,6 +27,12 @@ export { DatafoldTimeoutError } from "./errors/datafold-timeout-error.js";
 export { DatafoldValidationError } from "./errors/datafold-validation-error.js";
 export * from "./errors/type-guards.js";
 export type { InputIssue } from "./input-issue.js";
+export {
+  classifyNetworkFailure,
+  classifyProxyAnswer,
+  type NetworkFailure,
+  type NetworkFailureKind,
+} from "./network-failure.js";
 export type { CallOptions, DatafoldClientOptions, TriggerOptions } from "./options.js";
 export { API_KEY_VARIABLES, DEFAULT_BASE_URL, type ResolvedConfig } from "./resolve-config.js";
 export type { RetryEvent } from "./retry-event.js";
