@@ -2,6 +2,7 @@ import { NULL_BODY_STATUSES, redactSecret } from "@datafold-ci/api-description";
 import { DatafoldConnectionError } from "./errors/datafold-connection-error.js";
 import { DatafoldTimeoutError } from "./errors/datafold-timeout-error.js";
 import { formatDuration } from "./format-duration.js";
+import { classifyNetworkFailure, classifyProxyAnswer, type NetworkFailure } from "./network-failure.js";
 import { redactCause } from "./redact-cause.js";
 import type { RetryEvent } from "./retry-event.js";
 import {
@@ -75,13 +76,18 @@ export function createResilientFetch(
     for (let attempt = 1; ; attempt++) {
       settings.onAttempt?.(attempt, input);
       const outcome = await attemptOnce(input, init, userSignal, settings);
+      // A proxy's 407 is no answer from Datafold, and the same credentials would be refused again.
+      const proxyAnswer = "response" in outcome ? classifyProxyAnswer(outcome.response.status) : undefined;
+      if (proxyAnswer) throw proxyAnswerError(proxyAnswer, input, attempt, settings);
       const retriesSoFar = attempt - 1;
       let delayMs =
         attempt >= maxAttempts
           ? undefined
           : "response" in outcome
             ? retryDelayForResponse(outcome.response, retriesSoFar, random, now(), settings.retryableStatuses)
-            : backoffDelayMs(retriesSoFar, random);
+            : isRetryable(outcome)
+              ? backoffDelayMs(retriesSoFar, random)
+              : undefined;
       const failure: AttemptFailure = "response" in outcome ? { status: outcome.response.status } : outcome;
       if (delayMs !== undefined && settings.beforeAmbiguousRetry && isAmbiguousFailure(failure)) {
         const decision = await settings.beforeAmbiguousRetry(failure, maxAttempts - attempt);
@@ -178,7 +184,26 @@ function failureError(
   return new DatafoldConnectionError(`The connection to Datafold failed for ${where}${tries}: ${reason}`, {
     attempts,
     cause: redactCause(outcome.cause, settings.secret),
+    kind: classifyNetworkFailure(outcome.cause).kind,
   });
+}
+
+/** A certificate that failed a check, or a proxy that refused, fails the same way on every attempt. */
+function isRetryable(outcome: Extract<Outcome, { failure: string }>): boolean {
+  return outcome.failure === "timeout" || classifyNetworkFailure(outcome.cause).retryable;
+}
+
+function proxyAnswerError(
+  failure: NetworkFailure,
+  request: SentRequest,
+  attempts: number,
+  settings: ResilientFetchSettings,
+): DatafoldConnectionError {
+  const where = redactSecret(`${request.method} ${request.url}`, settings.secret);
+  return new DatafoldConnectionError(
+    `A proxy stopped ${where}: ${failure.detail}. Check the user and password in the proxy's URL (HTTPS_PROXY or HTTP_PROXY)`,
+    { attempts, kind: failure.kind },
+  );
 }
 
 /** "fetch failed: connect ECONNREFUSED 127.0.0.1:9": undici puts the useful part in `cause`. */

@@ -1,3 +1,4 @@
+import { classifyNetworkFailure } from "./network-failure.js";
 import { retryAfterMs } from "./retry-after.js";
 
 /**
@@ -24,16 +25,6 @@ export const TRIGGER_RETRYABLE_STATUSES: readonly number[] = RETRYABLE_STATUSES.
  */
 const AMBIGUOUS_STATUSES = new Set([500, 502, 504]);
 
-// Failures while connecting (undici's and Node's codes): the request never left, so a retry is safe.
-const CONNECT_FAILURES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
-
 /** What went wrong with one attempt, as the retry decision sees it. */
 export type AttemptFailure =
   { readonly status: number } | { readonly failure: "connection" | "timeout"; readonly cause: unknown };
@@ -45,17 +36,7 @@ export type AttemptFailure =
  */
 export function isAmbiguousFailure(failure: AttemptFailure): boolean {
   if ("status" in failure) return AMBIGUOUS_STATUSES.has(failure.status);
-  return failure.failure === "timeout" || !failedToConnect(failure.cause);
-}
-
-function failedToConnect(error: unknown, depth = 0): boolean {
-  if (typeof error !== "object" || error === null || depth > 4) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && CONNECT_FAILURES.has(code)) return true;
-  // Node's happy-eyeballs connect failure: an AggregateError of one failure per address.
-  if (error instanceof AggregateError && error.errors.length > 0)
-    return error.errors.every((e: unknown) => failedToConnect(e, depth + 1));
-  return failedToConnect((error as { cause?: unknown }).cause, depth + 1);
+  return failure.failure === "timeout" || classifyNetworkFailure(failure.cause).maybeSent;
 }
 
 /**

@@ -6,6 +6,8 @@ import { DatafoldError, type DatafoldErrorOptions } from "./datafold-error.js";
  */
 export class DatafoldTimeoutError extends DatafoldError {
   override readonly name = "DatafoldTimeoutError" as const;
+  /** Always `"timeout"`: a connection error's `kind` names what failed; this one says nothing answered in time. */
+  readonly kind = "timeout" as const;
   /** The per-attempt limit that was exceeded. */
   readonly timeoutMs: number;
 
