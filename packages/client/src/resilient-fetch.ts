@@ -202,7 +202,12 @@ function proxyAnswerError(
   const where = redactSecret(`${request.method} ${request.url}`, settings.secret);
   return new DatafoldConnectionError(
     `A proxy stopped ${where}: ${failure.detail}. Check the user and password in the proxy's URL (HTTPS_PROXY or HTTP_PROXY)`,
-    { attempts, kind: failure.kind },
+    // A cause that classifies as the proxy failure it is, as every connection error's cause does.
+    {
+      attempts,
+      kind: failure.kind,
+      cause: Object.assign(new Error(failure.detail), { code: "ERR_PROXY_TUNNEL", statusCode: 407 }),
+    },
   );
 }
 
