@@ -12,6 +12,7 @@ import type { CliOptions } from "./cli-options.js";
 import { ExitCode } from "./exit-codes.js";
 import { describeRetry, explainFailure } from "./explain-failure.js";
 import type { Output } from "./output.js";
+import { inspectNetwork, type NetworkContext } from "./net/network-context.js";
 import type { CommandLine, FlagValue } from "./parse-command-line.js";
 import type { SourcedValue } from "./value-source.js";
 
@@ -21,6 +22,8 @@ export interface Connection {
   readonly host: SourcedValue;
   /** The per-attempt timeout, for messages. */
   readonly timeoutSeconds: number;
+  /** The proxy and CA options, for messages. */
+  readonly network: NetworkContext;
 }
 
 /** What {@link connect} found: a connection, or every problem with the flags and variables it reads. */
@@ -109,11 +112,15 @@ export function connect(
       );
     }
   }
+  // The proxy variables: their passwords hidden, their problems usage errors, their route in --debug.
+  const network = inspectNetwork(env, client?.baseUrl, out);
+  problems.push(...network.problems);
   // The sources are the client's (issue 10 part 5); without a client, the report shows what was given.
   const host = client ? hostOf(client.config, hostFlag) : givenHost(hostFlag, env);
   const apiKeyVariable =
     client?.config.apiKeySource ?? API_KEY_VARIABLES.find((name) => envValue(env, name)?.trim());
-  const connection = client && problems.length === 0 ? { client, host, timeoutSeconds } : undefined;
+  const connection =
+    client && problems.length === 0 ? { client, host, timeoutSeconds, network: network.context } : undefined;
   return { connection, host, apiKeyVariable, problems };
 }
 
@@ -134,6 +141,7 @@ export function reportFailure(
     ciConfigId,
     timeoutSeconds: connection.timeoutSeconds,
     maxRetries: connection.client.config.maxRetries,
+    network: connection.network,
   });
   if (message === undefined) throw error;
   out.error(`${prefix}${message}`);

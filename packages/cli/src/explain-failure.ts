@@ -13,6 +13,8 @@ import {
   type RetryEvent,
 } from "@datafold-ci/client";
 import { MAX_RETRIES } from "./flags.js";
+import { explainNetworkFailure } from "./net/explain-network-failure.js";
+import type { NetworkContext } from "./net/network-context.js";
 import { describeSource, type SourcedValue } from "./value-source.js";
 
 /** What a failure message refers to. */
@@ -24,6 +26,8 @@ export interface FailureContext {
   readonly timeoutSeconds: number;
   /** `--retries`: the client's `maxRetries`. */
   readonly maxRetries: number;
+  /** The proxy and CA options: proxy and TLS failures are explained with them. */
+  readonly network?: NetworkContext;
 }
 
 /**
@@ -38,15 +42,18 @@ export function explainFailure(error: unknown, context: FailureContext): string 
       `${error.bodyExcerpt ? ` (${quote(error.bodyExcerpt)})` : ""}. Check that ${hostFlag(context)} points at Datafold, not a login page or proxy.`
     );
   }
+  const proxy = context.network?.proxy;
+  const via = proxy ? `, through the proxy at ${proxy.host} (from ${proxy.variable})` : "";
   if (isDatafoldTimeoutError(error))
     return (
       `Datafold did not answer within ${context.timeoutSeconds} s${attempts(error)}. ` +
-      `Raise --timeout, or check the network path to ${context.baseUrl} (${hostFlag(context)}).`
+      `Raise --timeout, or check the network path to ${context.baseUrl} (${hostFlag(context)})${via}.`
     );
   if (isDatafoldConnectionError(error))
     return (
+      (context.network && explainNetworkFailure(error, context.baseUrl, context.network)) ??
       `the connection to ${context.baseUrl} failed${errorCode(error)}${attempts(error)}. ` +
-      `Check ${hostFlag(context)} and the network (DNS, proxy, VPN, firewall).`
+        `Check ${hostFlag(context)} and the network (DNS, proxy, VPN, firewall)${via}.`
     );
   const answered = `Datafold answered ${error.status}${detail(error.detail ?? error.bodyExcerpt)}${attempts(error)}`;
   const configId = `--ci-config-id ${context.ciConfigId.value} (from ${describeSource(context.ciConfigId.source)})`;
