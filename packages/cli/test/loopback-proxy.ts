@@ -1,5 +1,11 @@
 import { once } from "node:events";
-import { createServer as createHttpServer, request as httpRequest } from "node:http";
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { type AddressInfo, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { TLSSocket } from "node:tls";
 import type { TlsIdentity } from "./test-ca.js";
@@ -27,11 +33,12 @@ export interface LoopbackProxy {
  * the client asked for to where the proxy connects, the way a proxy resolves names the client cannot
  * (`datafold.invalid:443` → a local TLS server); unmapped targets are dialled as given. With
  * `intercept`, it inspects TLS as corporate gateways do: it ends each tunnel's TLS itself with that
- * certificate and passes the decrypted bytes to the routed (plain HTTP) server.
+ * certificate and passes the decrypted bytes to the routed (plain HTTP) server. With `tls`, clients
+ * speak TLS to the proxy itself (an `https://` proxy URL).
  */
 export async function startLoopbackProxy(
   route: (hostPort: string) => { host: string; port: number } | undefined = () => undefined,
-  options: { intercept?: TlsIdentity } = {},
+  options: { intercept?: TlsIdentity; tls?: TlsIdentity } = {},
 ): Promise<LoopbackProxy> {
   const passed: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -46,7 +53,7 @@ export async function startLoopbackProxy(
       target,
       ...(authorization !== undefined && { proxyAuthorization: authorization }),
     });
-  const server = createHttpServer((req, res) => {
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
     record(req.method ?? "", req.url ?? "", req.headers["proxy-authorization"]);
     const url = new URL(req.url ?? "");
     const upstream = httpRequest(
@@ -58,7 +65,8 @@ export async function startLoopbackProxy(
     );
     upstream.on("error", () => res.writeHead(502).end());
     req.pipe(upstream);
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, forward) : createHttpServer(forward);
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -86,7 +94,7 @@ export async function startLoopbackProxy(
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     passed,
     close: () => closeServer(server, sockets),
   };

@@ -10,6 +10,7 @@ import { ExitCode } from "../src/exit-codes.js";
 import { PR_BODY, PR_FLAGS } from "./fixtures/ci-environments.js";
 import { type LoopbackProxy, startLoopbackProxy } from "./loopback-proxy.js";
 import { type BinRun, runBin } from "./run-bin.js";
+import { makeTestCa, type TestCa } from "./test-ca.js";
 import { startTlsFront, type TlsFront } from "./tls-front.js";
 
 // Behind a corporate proxy the CLI must reach Datafold through HTTPS_PROXY / HTTP_PROXY and go direct
@@ -21,23 +22,30 @@ const HOST = "datafold.invalid";
 let mock: MockDatafold;
 let tls: TlsFront;
 let proxy: LoopbackProxy;
+/** The same proxy, spoken to over TLS (an `https://` proxy URL), with a certificate of the same CA. */
+let tlsProxy: LoopbackProxy;
+let ca: TestCa;
 let runtimes: Map<number, NodeRuntime>;
 beforeAll(async () => {
   mock = await startMockDatafold();
+  ca = await makeTestCa("datafold-ci test CA");
   [tls, runtimes] = await Promise.all([
-    startTlsFront(HOST, Number(new URL(mock.url).port)),
+    startTlsFront(HOST, Number(new URL(mock.url).port), { ca }),
     resolveRuntimes(RUNTIME_MAJORS),
   ]);
-  proxy = await startLoopbackProxy((target) =>
-    target === `${HOST}:443` ? { host: "127.0.0.1", port: tls.port } : undefined,
-  );
+  const route = (target: string) =>
+    target === `${HOST}:443` ? { host: "127.0.0.1", port: tls.port } : undefined;
+  proxy = await startLoopbackProxy(route);
+  tlsProxy = await startLoopbackProxy(route, { tls: await ca.issue(["127.0.0.1"]) });
 }, 120_000);
 afterAll(async () => {
-  await Promise.all([mock?.close(), tls?.close(), proxy?.close()]);
+  await Promise.all([mock?.close(), tls?.close(), proxy?.close(), tlsProxy?.close()]);
+  await ca?.close();
 });
 beforeEach(() => {
   mock.requests.length = 0;
   proxy.passed.length = 0;
+  tlsProxy.passed.length = 0;
 });
 
 function nodeFor(major: number): string {
@@ -145,6 +153,15 @@ describe(`on this Node (${CURRENT_MAJOR})`, () => {
     const env = { DATAFOLD_HOST: mock.url, HTTP_PROXY: proxy.url, NO_PROXY: "127.0.0.1:1" };
     await expectRunStarted(await trigger(env));
     expect(proxy.passed.length).toBeGreaterThan(0);
+  });
+
+  it("speaks TLS to an https:// proxy, for a tunnel and for a forwarded request", async () => {
+    await expectRunStarted(await trigger({ DATAFOLD_HOST: `https://${HOST}`, HTTPS_PROXY: tlsProxy.url }));
+    mock.requests.length = 0;
+    await expectRunStarted(await trigger({ DATAFOLD_HOST: mock.url, HTTP_PROXY: tlsProxy.url }));
+    const methods = tlsProxy.passed.map((passed) => passed.method);
+    expect(methods.filter((method) => method === "CONNECT").length).toBeGreaterThan(0);
+    expect(methods.filter((method) => method !== "CONNECT")).toEqual(["GET", "POST"]);
   });
 
   it("leaves an http host alone when only HTTPS_PROXY is set", async () => {

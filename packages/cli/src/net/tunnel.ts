@@ -20,12 +20,12 @@ const MAX_HEAD_BYTES = 64 * 1024;
  */
 export function connectToProxy(proxy: ProxyEndpoint, options: TunnelOptions): Promise<Socket> {
   const secure = proxy.protocol === "https:";
-  // servername: only for a name; TLS forbids an IP address there.
   const socket = secure
     ? tlsConnect({
         host: proxy.hostname,
         port: proxy.port,
         ALPNProtocols: ["http/1.1"],
+        // SNI carries a host name, never an IP address.
         ...(isIP(proxy.hostname) === 0 && { servername: proxy.hostname }),
       })
     : netConnect({ host: proxy.hostname, port: proxy.port });
