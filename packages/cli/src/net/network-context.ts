@@ -4,7 +4,7 @@ import { type Env, type ProxyEndpoint, proxyFor, readProxySettings } from "./pro
 export interface NetworkContext {
   /** The proxy requests to the base URL go through, when one does. */
   readonly proxy?: Pick<ProxyEndpoint, "origin" | "host" | "variable">;
-  /** Whether this Node has `--use-system-ca` (Node 22.15 and later, 23.9, 24, 26; not 20). */
+  /** Whether this Node has `--use-system-ca` (Node 20 has not), to offer the system's store. */
   readonly systemCa: boolean;
   /** The CI's variable holding the CA file its runner trusts (GitLab's `CI_SERVER_TLS_CA_FILE`), when set. */
   readonly ciCaFileVariable?: string;

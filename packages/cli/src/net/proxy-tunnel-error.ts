@@ -68,10 +68,10 @@ function describe(facts: ProxyFailureFacts): string {
       : `${facts.status} ${facts.statusText || STATUS_CODES[facts.status] || ""}`.trim();
   switch (facts.reason) {
     case "auth": {
-      const schemes =
-        (facts.authenticate ?? "")
-          .match(/(?:^|,)\s*([A-Za-z][\w-]*)/g)
-          ?.map((s) => s.replace(/^[,\s]+/, "")) ?? [];
+      // The schemes it offers: each challenge's first token (`Negotiate`, `Basic realm="corp"`), not its parameters.
+      const schemes = [
+        ...(facts.authenticate ?? "").matchAll(/(?:^|,)\s*([A-Za-z][\w-]*)(?=\s|,|$)(?!\s*=)/g),
+      ].map((match) => match[1] ?? "");
       const notBasic = schemes.length > 0 && !schemes.some((scheme) => scheme.toLowerCase() === "basic");
       return (
         `${at} requires authentication (407): check the user and password in ${proxy.variable}` +
