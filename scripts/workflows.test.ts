@@ -109,7 +109,7 @@ describe(".github/workflows", () => {
   it("ci.yml tests every supported Node with the README's test line, generate --check, bench:readme --check, lint, format, size and changesets", async () => {
     const { parsed } = await workflow("ci.yml");
     expect(Object.keys(parsed.on)).toEqual(expect.arrayContaining(["push", "pull_request"]));
-    expect(parsed.jobs.test?.strategy?.matrix?.node).toEqual([20, 22, 24]);
+    expect(parsed.jobs.test?.strategy?.matrix?.node).toEqual([20, 22, 24, 26]);
     const commands = runs(parsed);
     expect(commands).toEqual(
       expect.arrayContaining([
@@ -244,6 +244,19 @@ describe(".github/workflows", () => {
     const test = all.find((step) => step.run === testLine);
     expect(test?.env?.CONFORMANCE_PYTHON).toBe(gh("steps.python.outputs.python-path"));
     expect(all.indexOf(pip)).toBeLessThan(all.indexOf(test as Step));
+  });
+
+  it("ci.yml runs the proxy tests against Debian's squid, and they fail rather than skip there", async () => {
+    const { parsed } = await workflow("ci.yml");
+    const all = steps(parsed);
+    const squid = all.find((step) => step.run?.includes("apt-get install")) as Step;
+    expect(squid.run).toMatch(/apt-get install .*\bsquid apache2-utils\b/);
+    // squid's stock rules tunnel to port 443 only; the test's TLS server binds it without root.
+    expect(squid.run).toContain("net.ipv4.ip_unprivileged_port_start=443");
+    const testLine = await readmeTestLine();
+    const test = all.find((step) => step.run === testLine);
+    expect(test?.env?.PROXY_TESTS_SQUID).toBe("/usr/sbin/squid");
+    expect(all.indexOf(squid)).toBeLessThan(all.indexOf(test as Step));
   });
 });
 

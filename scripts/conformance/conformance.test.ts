@@ -342,18 +342,43 @@ describe.skipIf(!python.found)(
       it.each([
         { what: "ci_config_id 0", field: "ci_config_id", ciConfigId: 0, details: VALID_DETAILS },
         { what: "ci_config_id 1.5", field: "ci_config_id", ciConfigId: 1.5, details: VALID_DETAILS },
-        { what: "pr_number 0", field: "details.pr_number", ciConfigId: 42, details: withDetail("pr_number", 0) },
+        {
+          what: "pr_number 0",
+          field: "details.pr_number",
+          ciConfigId: 42,
+          details: withDetail("pr_number", 0),
+        },
         // FastAPI 0.92 would take these two and start a run for PR #1, or for branch "123".
-        { what: "pr_number 1.5", field: "details.pr_number", ciConfigId: 42, details: withDetail("pr_number", 1.5) },
-        { what: "pr_branch 123", field: "details.pr_branch", ciConfigId: 42, details: withDetail("pr_branch", 123) },
-        { what: 'pr_number "7"', field: "details.pr_number", ciConfigId: 42, details: withDetail("pr_number", "7") },
+        {
+          what: "pr_number 1.5",
+          field: "details.pr_number",
+          ciConfigId: 42,
+          details: withDetail("pr_number", 1.5),
+        },
+        {
+          what: "pr_branch 123",
+          field: "details.pr_branch",
+          ciConfigId: 42,
+          details: withDetail("pr_branch", 123),
+        },
+        {
+          what: 'pr_number "7"',
+          field: "details.pr_number",
+          ciConfigId: 42,
+          details: withDetail("pr_number", "7"),
+        },
         {
           what: "a blank pr_branch",
           field: "details.pr_branch",
           ciConfigId: 42,
           details: withDetail("pr_branch", "  "),
         },
-        { what: "an empty base_sha", field: "details.base_sha", ciConfigId: 42, details: withDetail("base_sha", "") },
+        {
+          what: "an empty base_sha",
+          field: "details.base_sha",
+          ciConfigId: 42,
+          details: withDetail("base_sha", ""),
+        },
         {
           what: "a missing pr_sha",
           field: "details.pr_sha",

@@ -8,14 +8,18 @@ export interface NodeRuntime {
   readonly execPath: string;
 }
 
-const CURRENT_MAJOR = Number(process.versions.node.split(".")[0]);
+/** The major of the Node running this process: tests that need not run on every major run on this one. */
+export const CURRENT_MAJOR = Number(process.versions.node.split(".")[0]);
 
 /**
- * The majors to run under here: the current Node, plus 22 and 24 fetched as the `node` package from
- * the npm registry (the only network this machine and CI reach). Node 20 is not fetched: CI's matrix
- * runs on it, and so does this machine.
+ * The majors to run under here, the supported ones of December 2026: 20 (past its end of life in
+ * April 2026, still supported), 22 and 24 (maintenance LTS) and 26 (active LTS). The current Node is
+ * used as it is; the others are fetched as the `node` package from the npm registry (the only network
+ * this machine and CI reach).
  */
-export const RUNTIME_MAJORS: readonly number[] = [...new Set([CURRENT_MAJOR, 22, 24])];
+export const RUNTIME_MAJORS: readonly number[] = [...new Set([CURRENT_MAJOR, 20, 22, 24, 26])].sort(
+  (a, b) => a - b,
+);
 
 /** Resolves each major to a binary: this process's for the current major, `npx -y node@<major>` for the others. */
 export async function resolveRuntimes(majors: readonly number[]): Promise<Map<number, NodeRuntime>> {

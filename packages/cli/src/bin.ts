@@ -10,9 +10,24 @@ for (const stream of [process.stdout, process.stderr])
 // `--version` alone is answered before any module loads: version checks in CI scripts cost no more than starting Node.
 if (argv.length === 1 && argv[0] === "--version") process.stdout.write(`${__PACKAGE_VERSION__}\n`);
 else {
-  const { useProxyFromEnv } = await import("./proxy-from-env.js");
-  await useProxyFromEnv(process.env);
+  // With HTTPS_PROXY or HTTP_PROXY set, requests go through the CLI's own proxy support (loaded at the
+  // first request), the same on every Node; the programmatic runCli leaves networking to its host program.
+  const { readProxySettings } = await import("./net/proxy-settings.js");
+  const { settings } = readProxySettings(process.env);
+  const network = settings && (await import("./net/lazy-network.js")).lazyProxiedNetwork(settings);
   const { runCli } = await import("./cli.js");
-  // exitCode rather than process.exit(), so stdout and stderr are flushed when piped.
-  process.exitCode = await runCli({ argv, env: process.env, stdout: process.stdout, stderr: process.stderr });
+  try {
+    // exitCode rather than process.exit(), so stdout and stderr are flushed when piped.
+    process.exitCode = await runCli({
+      argv,
+      env: process.env,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      ...(network && { fetch: network.fetch }),
+    });
+  } finally {
+    // Nothing may keep the process alive once the command is done: not a keep-alive socket, not a
+    // tunnel a proxy never answered.
+    await network?.close();
+  }
 }

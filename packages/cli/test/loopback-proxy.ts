@@ -1,12 +1,22 @@
 import { once } from "node:events";
-import { createServer as createHttpServer, request as httpRequest } from "node:http";
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { type AddressInfo, type Server, type Socket, connect as tcpConnect } from "node:net";
+import { TLSSocket } from "node:tls";
+import type { TlsIdentity } from "./test-ca.js";
 
 /** One request that passed through the proxy: a `CONNECT host:port` tunnel, or a forwarded `GET http://…`. */
 export interface ProxiedRequest {
   readonly method: string;
   /** `host:port` for CONNECT, the absolute URL otherwise. */
   readonly target: string;
+  /** The `Proxy-Authorization` header it carried, if any. */
+  readonly proxyAuthorization?: string;
 }
 
 /** A forward proxy on 127.0.0.1, as a corporate proxy behaves for this CLI. */
@@ -21,10 +31,14 @@ export interface LoopbackProxy {
 /**
  * Starts an HTTP proxy that tunnels `CONNECT` and forwards absolute-form requests. `route` maps the host
  * the client asked for to where the proxy connects, the way a proxy resolves names the client cannot
- * (`datafold.invalid:443` → a local TLS server); unmapped targets are dialled as given.
+ * (`datafold.invalid:443` → a local TLS server); unmapped targets are dialled as given. With
+ * `intercept`, it inspects TLS as corporate gateways do: it ends each tunnel's TLS itself with that
+ * certificate and passes the decrypted bytes to the routed (plain HTTP) server. With `tls`, clients
+ * speak TLS to the proxy itself (an `https://` proxy URL).
  */
 export async function startLoopbackProxy(
   route: (hostPort: string) => { host: string; port: number } | undefined = () => undefined,
+  options: { intercept?: TlsIdentity; tls?: TlsIdentity } = {},
 ): Promise<LoopbackProxy> {
   const passed: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -33,8 +47,14 @@ export async function startLoopbackProxy(
     const [host = "", port = "80"] = hostPort.split(/:(?=\d+$)/);
     return mapped ?? { host, port: Number(port) };
   };
-  const server = createHttpServer((req, res) => {
-    passed.push({ method: req.method ?? "", target: req.url ?? "" });
+  const record = (method: string, target: string, authorization: string | undefined) =>
+    passed.push({
+      method,
+      target,
+      ...(authorization !== undefined && { proxyAuthorization: authorization }),
+    });
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
+    record(req.method ?? "", req.url ?? "", req.headers["proxy-authorization"]);
     const url = new URL(req.url ?? "");
     const upstream = httpRequest(
       { ...dial(url.host), method: req.method, path: url.pathname + url.search, headers: req.headers },
@@ -45,19 +65,26 @@ export async function startLoopbackProxy(
     );
     upstream.on("error", () => res.writeHead(502).end());
     req.pipe(upstream);
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, forward) : createHttpServer(forward);
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
   server.on("connect", (req, client: Socket, head: Buffer) => {
     const target = req.url ?? "";
-    passed.push({ method: "CONNECT", target });
+    record("CONNECT", target, req.headers["proxy-authorization"]);
     const upstream = tcpConnect(dial(target), () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
+      // The 200 goes out in clear; only then does the client start TLS, with us when we inspect it.
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n", () => {
+        const clear = options.intercept
+          ? new TLSSocket(client, { isServer: true, ...options.intercept })
+          : client;
+        if (!options.intercept) upstream.write(head);
+        clear.on("error", () => upstream.destroy());
+        upstream.pipe(clear);
+        clear.pipe(upstream);
+      });
     });
     sockets.add(upstream);
     upstream.on("close", () => sockets.delete(upstream));
@@ -67,7 +94,7 @@ export async function startLoopbackProxy(
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     passed,
     close: () => closeServer(server, sockets),
   };

@@ -15,18 +15,23 @@ export interface BinRun {
 /**
  * Spawns the built CLI with `env` and nothing else from the test runner's environment (PATH aside),
  * so CI variables of wherever the tests run cannot leak in. Fails the test if any of `secrets` (and
- * the env's API keys) appears in stdout or stderr. `options.node` runs it under another Node binary.
+ * the env's API keys) appears in stdout or stderr. `options.node` runs it under another Node binary;
+ * a run still going after `options.timeoutMs` (30 s) is killed.
  */
 export function runBin(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
-  options: { cwd?: string; secrets?: readonly string[]; node?: string } = {},
+  options: { cwd?: string; secrets?: readonly string[]; node?: string; timeoutMs?: number } = {},
 ): Promise<BinRun> {
   return new Promise((resolve, reject) => {
     execFile(
       options.node ?? process.execPath,
       [BIN, ...args],
-      { cwd: options.cwd, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 30_000 },
+      {
+        cwd: options.cwd,
+        env: { PATH: process.env.PATH ?? "", ...env },
+        timeout: options.timeoutMs ?? 30_000,
+      },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") return reject(error);
         const secrets = [...(options.secrets ?? []), env.DATAFOLD_API_KEY, env.DATAFOLD_APIKEY];
@@ -39,4 +44,13 @@ export function runBin(
       },
     );
   });
+}
+
+/** {@link runBin}, also saying how long the process ran, from spawn to exit. */
+export async function timedRunBin(
+  ...args: Parameters<typeof runBin>
+): Promise<BinRun & { readonly elapsedMs: number }> {
+  const started = performance.now();
+  const run = await runBin(...args);
+  return { ...run, elapsedMs: Math.round(performance.now() - started) };
 }

@@ -1,5 +1,6 @@
 import { redactSecret } from "@datafold-ci/api-description";
 import type { InputIssue } from "./input-issue.js";
+import { classifyNetworkFailure, type NetworkFailureKind } from "./network-failure.js";
 
 /**
  * The property that marks an error as this package's, shared across copies of it. `Symbol.for` is
@@ -172,25 +173,19 @@ export class DatafoldServerError extends DatafoldApiError {
 }
 
 /**
- * What kept a request from getting an answer:
- * - `proxy`: the proxy refused the request (407 authentication, a 403 tunnel) or closed the connection;
- * - `tls`: the server's certificate was not trusted (a TLS-inspecting gateway, an internal CA);
- * - `dns`: the host name did not resolve;
- * - `connect`: the connection was refused or could not be made;
- * - `reset`: the connection broke after it was made (the request may have reached the server).
+ * No HTTP response on the last attempt: DNS failure, connection refused or reset (also mid-body), TLS
+ * failure, or a proxy that refused, closed, or asked for credentials (407). `cause` is what `fetch` threw;
+ * `kind` says which of these it was (`classifyNetworkFailure`), so callers need not read the message.
  */
-export type ConnectionFailureKind = "proxy" | "tls" | "dns" | "connect" | "reset";
-
-/** No HTTP response from Datafold on the last attempt. `cause` is what `fetch` threw. */
 export class DatafoldConnectionError extends DatafoldError {
   static override readonly errorName: string = "DatafoldConnectionError";
   declare readonly name: "DatafoldConnectionError";
-  /** What failed; see {@link ConnectionFailureKind}. */
-  readonly kind: ConnectionFailureKind;
+  /** What failed: `proxy`, `tls`, `dns`, `connect` or `reset`. */
+  readonly kind: NetworkFailureKind;
 
-  constructor(message: string, options: DatafoldErrorOptions & { readonly kind: ConnectionFailureKind }) {
+  constructor(message: string, options: DatafoldErrorOptions & { readonly kind?: NetworkFailureKind } = {}) {
     super(message, options);
-    this.kind = options.kind;
+    this.kind = options.kind ?? classifyNetworkFailure(options.cause).kind;
   }
 }
 

@@ -9,7 +9,6 @@ export { checkInput } from "./check-input.js";
 export { type ClientDefaults, clientDefaults, type ResolvedConfig } from "./config.js";
 export { createDatafoldClient, type DatafoldClient } from "./create-datafold-client.js";
 export {
-  type ConnectionFailureKind,
   DatafoldApiError,
   type DatafoldApiErrorOptions,
   DatafoldAuthError,
@@ -34,6 +33,7 @@ export type {
   RetryEvent,
   StartedRunCheckEvent,
 } from "./options.js";
+export { classifyNetworkFailure, type NetworkFailure, type NetworkFailureKind } from "./network-failure.js";
 export type { Runtime } from "./runtime.js";
 export {
   type CiRunLister,

@@ -1,76 +1,201 @@
-import type { ConnectionFailureKind } from "./errors.js";
+/**
+ * What kind of network failure ended an attempt that got no answer:
+ * - `proxy`: the proxy named by `HTTPS_PROXY`/`HTTP_PROXY` refused, closed or could not be reached;
+ * - `tls`: a certificate check failed, or the server does not speak TLS;
+ * - `dns`: the host name could not be resolved;
+ * - `connect`: the connection could not be made (refused, unreachable, no answer to the handshake);
+ * - `reset`: a connection that was made broke (reset, closed before the answer).
+ */
+export type NetworkFailureKind = "proxy" | "tls" | "dns" | "connect" | "reset";
 
-/** What a `fetch` failure was, as the retry decision and the error's message need it. */
+/** One network failure, classified from what `fetch` threw (or from a proxy's answer). */
 export interface NetworkFailure {
-  readonly kind: ConnectionFailureKind;
-  /** Whether another attempt can help: never for an untrusted certificate or a proxy's refusal. */
+  readonly kind: NetworkFailureKind;
+  /** Whether another attempt can help: never for a certificate, a proxy's refusal or its 407. */
   readonly retryable: boolean;
-  /** Whether the request may have reached the server (a connection that broke after it was made). */
-  readonly mayHaveArrived: boolean;
-  /** `fetch failed: connect ECONNREFUSED 127.0.0.1:9`: the messages down the cause chain. */
+  /**
+   * Whether the request may have reached the server: `false` only when it certainly did not (no
+   * connection, no tunnel, no TLS session). A retry after `true` may repeat the request's effect.
+   */
+  readonly maybeSent: boolean;
+  /** Which step failed, with the code: `a TLS check failed (CERT_HAS_EXPIRED)`, `the proxy refused the tunnel (403)`. */
   readonly detail: string;
-  /** The error code that decided the kind (`ECONNREFUSED`), if one did. */
+  /** The error code it was recognised by (`ECONNREFUSED`, `CERT_HAS_EXPIRED`, `ERR_PROXY_TUNNEL`, …), when one was found. */
   readonly code?: string;
+  /** The host (or `host:port`) the failure names, when the error carries it. */
+  readonly host?: string;
+  /** The proxy's status line, when a proxy answered (`407`, a `CONNECT` refused with `403`, …). */
+  readonly proxyStatus?: number;
 }
 
-const DNS = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_NODATA"]);
-const CONNECT = new Set([
+// OpenSSL's certificate verify results (Node passes them on as `code`: UNABLE_TO_VERIFY_LEAF_SIGNATURE,
+// CERT_HAS_EXPIRED, …) and Node's own TLS and SSL error codes.
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_)|CERT|SELF_SIGNED|^UNABLE_TO_|^INVALID_(CA|PURPOSE)$|^PATH_LENGTH_EXCEEDED$|^HOSTNAME_MISMATCH$/;
+
+// Whether retrying can help, per resolver error: a busy or flaky resolver (EAI_AGAIN, and the passing
+// NXDOMAIN answers CI runners are known to give) recovers; a name with nothing usable behind it does not.
+const DNS_CODES: Readonly<Record<string, boolean>> = {
+  ENOTFOUND: true,
+  EAI_AGAIN: true,
+  EAI_FAIL: false,
+  EAI_NONAME: false,
+  EAI_NODATA: false,
+};
+
+// No connection was made, so nothing was sent.
+const CONNECT_CODES = new Set([
   "ECONNREFUSED",
   "ENETUNREACH",
   "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "EADDRNOTAVAIL",
   "UND_ERR_CONNECT_TIMEOUT",
-  "ETIMEDOUT",
 ]);
-// OpenSSL's verification failures as Node reports them, and Node's own host-name check.
-const TLS =
-  /^(?:CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|ERR_TLS_CERT_ALTNAME_INVALID$|ERR_SSL_)/;
 
-/** Classifies what `fetch` threw by the codes down its cause chain (undici puts the reason in `cause`). */
+// A connection that was made broke: the request may have been sent.
+const RESET_CODES = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+]);
+
+// undici's proxy agents (Node's own proxy support among them) report a tunnel the proxy refused in a
+// message only; their own code is that of any aborted request.
+const UNDICI_TUNNEL_REFUSED = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/;
+const UNDICI_FORWARD_407 = /^Proxy Authentication Required \(407\)$/;
+
+interface ErrorFacts {
+  readonly code?: string;
+  readonly message: string;
+  readonly statusCode?: number;
+  readonly host?: string;
+  readonly syscall?: string;
+}
+
+/**
+ * Classifies what `fetch` threw for an attempt that got no answer, from the Node.js and undici error
+ * codes down its `cause` chain (Node's failure of every address of a host, an `AggregateError`, carries
+ * the first one's code):
+ *
+ * | kind | codes | retryable |
+ * |---|---|---|
+ * | `proxy` | `ERR_PROXY_TUNNEL` (with `statusCode` when the proxy answered), `UND_ERR_PRX_CONN`, undici's "Proxy response (…) !== 200" | only when the proxy closed, was unreachable, or answered 5xx |
+ * | `tls` | OpenSSL's verify codes (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `CERT_HAS_EXPIRED`, …), `ERR_TLS_*`, `ERR_SSL_*` | never |
+ * | `dns` | `ENOTFOUND`, `EAI_AGAIN`, … | `ENOTFOUND`, `EAI_AGAIN` |
+ * | `connect` | `ECONNREFUSED`, `EHOSTUNREACH`, `UND_ERR_CONNECT_TIMEOUT`, … | yes |
+ * | `reset` | `ECONNRESET`, `UND_ERR_SOCKET`, … | yes |
+ *
+ * Anything else is `connect`, retryable, and may have been sent. Pure: it reads the error only.
+ *
+ * @example
+ * classifyNetworkFailure(new TypeError("fetch failed", { cause: Object.assign(new Error("…"), { code: "CERT_HAS_EXPIRED" }) }));
+ * // { kind: "tls", retryable: false, maybeSent: false, code: "CERT_HAS_EXPIRED", detail: "a TLS check failed (CERT_HAS_EXPIRED)" }
+ */
 export function classifyNetworkFailure(cause: unknown): NetworkFailure {
-  const codes = collectCodes(cause);
-  const detail = describeCause(cause);
-  const code = codes.find((c) => DNS.has(c) || CONNECT.has(c) || TLS.test(c)) ?? codes[0];
-  if (code !== undefined && TLS.test(code))
-    return { kind: "tls", retryable: false, mayHaveArrived: false, detail, code };
-  if (code !== undefined && DNS.has(code))
-    return { kind: "dns", retryable: true, mayHaveArrived: false, detail, code };
-  if (code !== undefined && CONNECT.has(code))
-    return { kind: "connect", retryable: true, mayHaveArrived: false, detail, code };
+  const chain = errorChain(cause);
+  // A proxy error anywhere in the chain wins over the codes beneath it: a proxy that could not be
+  // reached, or that closed the tunnel, is the proxy's failure, not the server's.
+  const proxy = chain.find(isProxyError);
+  if (proxy) return proxyFailure(proxy, chain);
+  for (const facts of chain) {
+    const code = facts.code;
+    if (code === undefined) continue;
+    const failure = (kind: NetworkFailureKind, retryable: boolean, maybeSent: boolean, what: string) => ({
+      kind,
+      retryable,
+      maybeSent,
+      code,
+      detail: `${what} (${code})`,
+      ...(facts.host !== undefined && { host: facts.host }),
+    });
+    if (TLS_CODE.test(code))
+      return failure(
+        "tls",
+        false,
+        false,
+        /^ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG)$/.test(code)
+          ? "the server does not speak TLS (an http:// URL given as https://?)"
+          : "a TLS check failed",
+      );
+    const dnsRetryable = DNS_CODES[code];
+    if (dnsRetryable !== undefined)
+      return failure("dns", dnsRetryable, false, "the host name could not be resolved");
+    // A timeout or reset while connecting (`syscall: "connect"`) came before anything was sent.
+    if (CONNECT_CODES.has(code) || (RESET_CODES.has(code) && facts.syscall === "connect"))
+      return failure("connect", true, false, "the connection could not be made");
+    if (RESET_CODES.has(code)) return failure("reset", true, true, "the connection broke before the answer");
+  }
+  return { kind: "connect", retryable: true, maybeSent: true, detail: "the connection failed" };
+}
+
+function proxyFailure(proxy: ErrorFacts, chain: readonly ErrorFacts[]): NetworkFailure {
+  const status = proxy.statusCode ?? statusFromMessage(proxy.message);
+  const below = chain.slice(chain.indexOf(proxy) + 1).find((facts) => facts.code !== undefined);
+  // No answer (closed, unreachable) or a failing proxy (5xx) may recover; a refusal will not.
+  const retryable = status === undefined || status >= 500;
+  const detail =
+    status === 407
+      ? "the proxy requires authentication (407)"
+      : status !== undefined
+        ? `the proxy refused the tunnel (${status})`
+        : `the proxy closed or refused the connection${below?.code ? ` (${below.code})` : ""}`;
   return {
-    kind: "reset",
-    retryable: true,
-    mayHaveArrived: true,
+    kind: "proxy",
+    retryable,
+    maybeSent: false,
     detail,
-    ...(code !== undefined && { code }),
+    ...(proxy.code !== undefined && { code: proxy.code }),
+    ...(status !== undefined && { proxyStatus: status }),
+    ...(proxy.host !== undefined && { host: proxy.host }),
   };
 }
 
-function collectCodes(error: unknown, depth = 0, codes: string[] = []): string[] {
-  if (typeof error !== "object" || error === null || depth > 5) return codes;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string") codes.push(code);
-  // Node's happy-eyeballs connect failure: an AggregateError of one failure per address.
-  if (error instanceof AggregateError)
-    for (const inner of error.errors) collectCodes(inner, depth + 1, codes);
-  return collectCodes((error as { cause?: unknown }).cause, depth + 1, codes);
+function isProxyError(facts: ErrorFacts): boolean {
+  return (
+    facts.code === "ERR_PROXY_TUNNEL" ||
+    facts.code === "UND_ERR_PRX_CONN" ||
+    UNDICI_TUNNEL_REFUSED.test(facts.message) ||
+    (facts.code === "UND_ERR_INVALID_ARG" && UNDICI_FORWARD_407.test(facts.message))
+  );
 }
 
-/** "fetch failed: connect ECONNREFUSED 127.0.0.1:9": undici puts the useful part in `cause`. */
-function describeCause(error: unknown): string {
-  const parts: string[] = [];
-  for (let current = error, depth = 0; current !== undefined && depth < 5; depth++) {
-    if (!(current instanceof Error)) {
-      parts.push(String(current));
-      break;
-    }
-    // Node's happy-eyeballs connect failure is an AggregateError with an empty message.
-    const message =
-      current.message ||
-      (current instanceof AggregateError
-        ? current.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join(", ")
-        : "");
-    if (message) parts.push(message);
-    current = current.cause;
+function statusFromMessage(message: string): number | undefined {
+  if (UNDICI_FORWARD_407.test(message)) return 407;
+  const match = UNDICI_TUNNEL_REFUSED.exec(message);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** The error and its causes, outermost first, each reduced to the facts classification reads. */
+function errorChain(error: unknown): ErrorFacts[] {
+  const chain: ErrorFacts[] = [];
+  for (
+    let current = error, depth = 0;
+    typeof current === "object" && current !== null && depth < 8;
+    depth++
+  ) {
+    chain.push(factsOf(current));
+    current = (current as { cause?: unknown }).cause;
   }
-  return parts.join(": ") || "unknown network error";
+  return chain;
+}
+
+function factsOf(error: object): ErrorFacts {
+  const { code, message, statusCode, hostname, host, address, port, syscall } = error as Record<
+    string,
+    unknown
+  >;
+  const name = [hostname, host, address].find((value) => typeof value === "string" && value !== "");
+  const portText = typeof port === "number" || typeof port === "string" ? String(port) : "";
+  return {
+    message: typeof message === "string" ? message : "",
+    ...(typeof code === "string" && { code }),
+    ...(typeof statusCode === "number" && { statusCode }),
+    ...(typeof syscall === "string" && { syscall }),
+    ...(typeof name === "string" && { host: portText && !name.includes(":") ? `${name}:${portText}` : name }),
+  };
 }

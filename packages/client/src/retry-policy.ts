@@ -36,7 +36,7 @@ export type AttemptFailure =
  */
 export function isAmbiguousFailure(failure: AttemptFailure): boolean {
   if (failure.type === "status") return AMBIGUOUS_STATUSES.has(failure.status);
-  return failure.type === "timeout" || failure.network.mayHaveArrived;
+  return failure.type === "timeout" || failure.network.maybeSent;
 }
 
 /**

@@ -82,12 +82,57 @@ describe("which failures are retried", () => {
     expect(fetch.seen).toHaveLength(3);
   });
 
+  it("does not retry a certificate that failed a check, and says it is a TLS failure", async () => {
+    const untrusted = Object.assign(new Error("unable to verify the first certificate"), {
+      code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    });
+    const fetch = scriptedFetch(new TypeError("fetch failed", { cause: untrusted }), started);
+    const error = await rejectionOf(testClient({ fetch }).triggerPrRun(7, details, blind));
+    expect(error).toBeInstanceOf(DatafoldConnectionError);
+    expect(error).toMatchObject({ kind: "tls", attempts: 1 });
+    expect(fetch.seen).toHaveLength(1);
+  });
+
+  it("does not retry a proxy's 407, and makes it a proxy failure rather than Datafold's answer", async () => {
+    const fetch = scriptedFetch(json(407, {}, { "Proxy-Authenticate": 'Basic realm="corp"' }), started);
+    const error = await rejectionOf(testClient({ fetch }).listCiRuns(7));
+    expect(error).toBeInstanceOf(DatafoldConnectionError);
+    expect(error).toMatchObject({ kind: "proxy", attempts: 1 });
+    expect(error.message).toMatch(/407 Proxy Authentication Required/);
+    expect(fetch.seen).toHaveLength(1);
+  });
+
+  it("retries a tunnel the proxy closed, as a proxy failure, and does not look for a run it cannot have started", async () => {
+    const closed = Object.assign(new Error("the proxy closed the connection"), { code: "ERR_PROXY_TUNNEL" });
+    const fetch = scriptedFetch(new TypeError("fetch failed", { cause: closed }));
+    const error = await rejectionOf(testClient({ fetch }).triggerPrRun(7, details));
+    expect(error).toMatchObject({ kind: "proxy", attempts: 3 });
+    // The look at the PR's runs before the first attempt (retried too), then the three attempts, and
+    // no look between them: a tunnel that failed carried no request.
+    const methods = fetch.seen.map((request) => request.method);
+    expect(methods.filter((method) => method === "POST")).toHaveLength(3);
+    expect(methods.slice(methods.indexOf("POST"))).toEqual(["POST", "POST", "POST"]);
+  });
+
+  it("names the kind of every connection failure: dns, connect, reset", async () => {
+    const kindOf = async (code: string) => {
+      const fetch = scriptedFetch(
+        new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) }),
+      );
+      const error = await rejectionOf(testClient({ fetch, maxRetries: 0 }).listCiRuns(7));
+      return error instanceof DatafoldConnectionError ? error.kind : undefined;
+    };
+    expect(await kindOf("ENOTFOUND")).toBe("dns");
+    expect(await kindOf("ECONNREFUSED")).toBe("connect");
+    expect(await kindOf("ECONNRESET")).toBe("reset");
+  });
+
   it("gives every attempt its own timeout, and reports a timeout distinctly", async () => {
     const fetch = scriptedFetch(hang);
     const seenSignals = fetch.seen;
     const error = await rejectionOf(testClient({ fetch, timeoutMs: 20 }).triggerPrRun(7, details, blind));
     expect(error).toBeInstanceOf(DatafoldTimeoutError);
-    expect(error).toMatchObject({ attempts: 3, timeoutMs: 20 });
+    expect(error).toMatchObject({ attempts: 3, timeoutMs: 20, kind: "timeout" });
     expect(error.message).toMatch(/did not answer POST \S+ within 20 ms \(3 attempts\)/);
     // Each attempt got a fresh signal, so a timed-out first attempt does not doom the retries (#2567).
     expect(new Set(seenSignals.map((r) => r.signal)).size).toBe(3);

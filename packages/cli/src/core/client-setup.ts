@@ -8,6 +8,7 @@ import {
 import { envValue } from "../ci/read-variable.js";
 import type { CliOptions, ConnectionSettings, Env, Output, SourcedValue } from "../types.js";
 import { describeRetry } from "./failure-report.js";
+import { inspectNetwork, type NetworkContext } from "../net/network-context.js";
 
 /** A client made from the command line and the environment, with what messages need to say about it. */
 export interface Connection {
@@ -15,6 +16,8 @@ export interface Connection {
   readonly host: SourcedValue;
   /** The per-attempt timeout, for messages. */
   readonly timeoutSeconds: number;
+  /** The proxy and CA options, for messages. */
+  readonly network: NetworkContext;
 }
 
 /**
@@ -103,11 +106,15 @@ export function setUpClient(
       );
     }
   }
+  // The proxy variables: their passwords hidden, their problems usage errors, their route in --debug.
+  const network = inspectNetwork(env, client?.baseUrl, out);
+  problems.push(...network.problems);
   // The sources are the client's; without a client, the report shows what was given.
   const host = client ? hostOf(client.config, hostFlag) : givenHost(hostFlag, env);
   const apiKeyVariable =
     client?.config.apiKeySource ?? clientDefaults.apiKeyVariables.find((name) => envValue(env, name)?.trim());
-  const connection = client && problems.length === 0 ? { client, host, timeoutSeconds } : undefined;
+  const connection =
+    client && problems.length === 0 ? { client, host, timeoutSeconds, network: network.context } : undefined;
   return { connection, host, apiKeyVariable, problems };
 }
 

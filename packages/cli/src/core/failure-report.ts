@@ -14,6 +14,8 @@ import {
 } from "@datafold-ci/client";
 import { MAX_RETRIES } from "../args/flags.js";
 import { ExitCode } from "../exit-codes.js";
+import { explainNetworkFailure } from "../net/explain-network-failure.js";
+import type { NetworkContext } from "../net/network-context.js";
 import { describeSource } from "../output/describe.js";
 import type { Output, SourcedValue } from "../types.js";
 
@@ -22,6 +24,8 @@ export interface CallTarget {
   readonly client: { readonly baseUrl: string; readonly config: { readonly maxRetries: number } };
   readonly host: SourcedValue;
   readonly timeoutSeconds: number;
+  /** The proxy and CA options, for messages. */
+  readonly network?: NetworkContext | undefined;
 }
 
 /** What a failure message refers to. */
@@ -33,6 +37,8 @@ export interface FailureContext {
   readonly timeoutSeconds: number;
   /** `--retries`: the client's `maxRetries`. */
   readonly maxRetries: number;
+  /** The proxy and CA options: proxy and TLS failures are explained with them. */
+  readonly network?: NetworkContext;
 }
 
 /**
@@ -51,15 +57,18 @@ export function explainFailure(error: unknown, context: FailureContext): string 
       `${error.bodyExcerpt ? ` (${quote(error.bodyExcerpt)})` : ""}. Check that ${hostFlag(context)} points at Datafold, not a login page or proxy.`
     );
   }
+  const proxy = context.network?.proxy;
+  const via = proxy ? `, through the proxy at ${proxy.host} (from ${proxy.variable})` : "";
   if (error instanceof DatafoldTimeoutError)
     return (
       `Datafold did not answer within ${context.timeoutSeconds} s${attempts(error)}. ` +
-      `Raise --timeout, or check the network path to ${context.baseUrl} (${hostFlag(context)}).`
+      `Raise --timeout, or check the network path to ${context.baseUrl} (${hostFlag(context)})${via}.`
     );
   if (error instanceof DatafoldConnectionError)
     return (
+      (context.network && explainNetworkFailure(error, context.baseUrl, context.network)) ??
       `the connection to ${context.baseUrl} failed${errorCode(error)}${attempts(error)}. ` +
-      `Check ${hostFlag(context)} and the network (DNS, proxy, VPN, firewall).`
+        `Check ${hostFlag(context)} and the network (DNS, proxy, VPN, firewall)${via}.`
     );
   const answered = `Datafold answered ${error.status}${detail(error.detail ?? error.bodyExcerpt)}${attempts(error)}`;
   const configId = `--ci-config-id ${context.ciConfigId.value} (from ${describeSource(context.ciConfigId.source)})`;
@@ -105,6 +114,7 @@ export function reportFailure(
     ciConfigId,
     timeoutSeconds: connection.timeoutSeconds,
     maxRetries: connection.client.config.maxRetries,
+    ...(connection.network && { network: connection.network }),
   });
   if (message === undefined) throw error;
   out.error(`${prefix}${message}`);
