@@ -157,7 +157,11 @@ check((await datafold.uploadPrChanges(7, 42, [{ prod: "db.prod.orders", pr: "db.
         ...wanted.paths,
         "/api/v1/datadiffs": { post: whole.paths!["/api/v1/datadiffs"]!.post },
       };
-      Object.assign(doc, filterDocument(whole, wanted).document);
+      const synced = filterDocument(whole, wanted).document as Doc;
+      // The new path and the components it reaches; what spec/ has already stays as the other edits left it.
+      doc.paths["/api/v1/datadiffs"] = synced.paths["/api/v1/datadiffs"];
+      for (const [section, entries] of Object.entries(synced.components as Doc))
+        doc.components[section] = { ...(entries as Doc), ...doc.components[section] };
     },
     bump: "minor",
     consumer: `

@@ -99,6 +99,7 @@ export function describe(spec: SpecDocument, overrides: Overrides): ApiDescripti
         operation.requestBody &&
         (jsonContent(asJson(operationRequestBody(doc, entries[index]!)).content)?.[1]?.schema as
           JsonSchema | undefined),
+      bodyRequired: operation.requestBody?.required === true,
     })),
     overrides,
   );

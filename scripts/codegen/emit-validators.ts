@@ -55,7 +55,8 @@ export interface ValidatorModule {
  * operation of a document: its path parameters and its query parameters (each as one object; unknown
  * names refused), its request body, and each JSON success answer. Input validators carry the client's
  * two rules that Datafold's schemas do not state: an integer named as an identifier is 1 or more (and
- * a safe integer, which JSON carries exactly), and a string is not empty or only whitespace.
+ * a safe integer, which JSON carries exactly), and a string is not empty or only whitespace (unless the
+ * spec defaults it to "", which says the empty string means something there).
  *
  * The output imports two tiny helpers and the format checks from `@datafold-ci/api-description`
  * instead of ajv's runtime, so nothing published depends on ajv.
@@ -356,6 +357,8 @@ class Preparer {
         ? "identifier"
         : types.includes("string") &&
             source.pattern === undefined &&
+            // A spec that defaults a string to "" says the empty string means something there.
+            source.default !== "" &&
             (format === undefined || format === "password")
           ? "nonBlank"
           : undefined;

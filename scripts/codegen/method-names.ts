@@ -30,6 +30,7 @@ export function layoutMethods(
     entry: OperationEntry;
     parameters: readonly { readonly in: string }[];
     bodySchema: JsonSchema | undefined;
+    bodyRequired: boolean;
   }[],
   overrides: Overrides,
 ): Map<OperationEntry, ClientMethodDescription> {
@@ -39,7 +40,7 @@ export function layoutMethods(
 
   const layouts = new Map<OperationEntry, ClientMethodDescription>();
   const taken = new Map<string, string>();
-  for (const { entry, parameters, bodySchema } of entries) {
+  for (const { entry, parameters, bodySchema, bodyRequired } of entries) {
     const operationId = String(entry.operation.operationId);
     const override = overrides.operations.get(entry.key) ?? { sections: {} };
     const fallback = counts.get(derived.get(entry)!)! > 1 ? camelCase(operationId) : derived.get(entry)!;
@@ -56,7 +57,16 @@ export function layoutMethods(
       in: "path",
       parameter,
     }));
-    if (bodySchema !== undefined) args.push({ name: override.body ?? bodyName(bodySchema), in: "body" });
+    // The Fetch standard forbids a body on GET and HEAD: such an operation's body cannot be sent, so an
+    // optional one is left out of the method, and a required one makes the operation uncallable.
+    const bodyless = entry.method === "get" || entry.method === "head";
+    if (bodySchema !== undefined && bodyless) {
+      if (bodyRequired)
+        throw new Error(
+          `${source}: ${entry.key} requires a request body, which fetch cannot send with ${entry.method.toUpperCase()}; the client cannot call it`,
+        );
+    } else if (bodySchema !== undefined)
+      args.push({ name: override.body ?? bodyName(bodySchema), in: "body" });
     if (parameters.some((p) => p.in === "query")) args.push({ name: "query", in: "query" });
     const names = args.map((a) => a.name);
     const repeated = names.find((n, i) => names.indexOf(n) !== i);

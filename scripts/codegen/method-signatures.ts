@@ -179,6 +179,10 @@ export function methodSignatures(
         `${overrides.file}: "${identity}": retry must name a retry hook (got ${JSON.stringify(retry)})`,
       );
 
+    const unsent =
+      operation.requestBody !== undefined && !parameters.some((p) => p.in === "body")
+        ? `The spec gives this ${operation.method} operation an optional request body; fetch sends none with ${operation.method}, so the method takes none.`
+        : undefined;
     return {
       operation,
       identity,
@@ -192,7 +196,7 @@ export function methodSignatures(
         typeof entry.operation.description === "string" ? entry.operation.description.trim() : undefined,
       deprecated: entry.operation.deprecated === true,
       resultDoc,
-      notes: override?.notes,
+      notes: [override?.notes, unsent].filter(Boolean).join("\n\n") || undefined,
       retryHook: typeof retry === "string" ? retry : undefined,
     };
   });

@@ -48,9 +48,6 @@ export function createDatafoldClientWithRuntime(
   const api = createClient<paths>({
     baseUrl: config.baseUrl,
     headers: config.headers,
-    // The platform's `fetch` is looked up per request, so an interceptor installed after the client
-    // was made (msw, say) still applies.
-    fetch: (request) => (config.fetch ?? globalThis.fetch)(request),
   });
   const { baseUrl, baseUrlSource, apiKeySource, timeoutMs, totalTimeoutMs, maxRetries } = config;
   const resolved: ResolvedConfig = {

@@ -313,7 +313,7 @@ export function errorFromAnswer(answer: ErrorAnswer): DatafoldError {
   // 407 comes from a proxy between the client and Datafold, never from Datafold: no retry can help.
   if (status === 407)
     return new DatafoldConnectionError(
-      `the proxy between this machine and ${answer.baseUrl} requires authentication (HTTP 407): check the user and password in the proxy's URL (HTTPS_PROXY or HTTP_PROXY)`,
+      `the proxy between this machine and ${answer.baseUrl} answered 407 Proxy Authentication Required: check the user and password in the proxy's URL (HTTPS_PROXY or HTTP_PROXY)`,
       { kind: "proxy", attempts, request, method },
     );
   if (status === 422) {

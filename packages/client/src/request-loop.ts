@@ -24,9 +24,10 @@ import {
 } from "./retry-policy.js";
 import type { Runtime } from "./runtime.js";
 
-/** What one attempt hands openapi-fetch: the attempt's own signal, and the body left unparsed. */
+/** What one attempt hands openapi-fetch: the attempt's own signal and `fetch`, and the body left unparsed. */
 export interface AttemptInit {
   readonly signal: AbortSignal;
+  readonly fetch: (request: Request) => Promise<Response>;
   // Parsed here rather than by openapi-fetch, so a success body that is not JSON becomes a typed
   // error with an excerpt of what came instead.
   readonly parseAs: "text";
@@ -160,7 +161,7 @@ async function makeRequest<T>(call: Call<T>, config: ClientConfig, runtime: Runt
   for (let attempt = 1; ; attempt++) {
     if (budget.remaining() <= 0) throw budgetSpent(context, attempt - 1);
     const limitMs = Math.min(timeoutMs, budget.remaining());
-    const outcome = await attemptOnce(call, limitMs, options.signal);
+    const outcome = await attemptOnce(call, fetchOf(config), limitMs, options.signal);
     const failure: AttemptFailure =
       "answer" in outcome
         ? {
@@ -217,12 +218,18 @@ const NEVER = new AbortController().signal;
 /** One attempt with its own signal: aborted by its timer or by the caller, never reused by a retry. */
 async function attemptOnce(
   call: Call<unknown>,
+  fetch: (request: Request) => Promise<Response>,
   limitMs: number,
   userSignal: AbortSignal | undefined,
 ): Promise<Attempt> {
   // A fresh controller per attempt: a signal a timeout already aborted would fail every retry at once
   // (openapi-ts/openapi-typescript#2567, unjs/ofetch#621).
   const controller = new AbortController();
+  let fetchCalled = false;
+  const fetchOnce = (request: Request) => {
+    fetchCalled = true;
+    return fetch(request);
+  };
   // Rejects as the attempt is aborted, so it ends then even when a caller's `fetch` ignores its signal.
   let stop: (reason: unknown) => void = () => {};
   const stopped = new Promise<never>((_, reject) => {
@@ -242,13 +249,15 @@ async function attemptOnce(
   try {
     // openapi-fetch reads the body inside this call, so the timeout covers it, and a connection reset
     // mid-body is a failed (retryable) attempt rather than an error from a parser.
-    return {
-      answer: await Promise.race([call.send({ signal: controller.signal, parseAs: "text" }), stopped]),
-    };
-  } catch (cause) {
+    const sent = call.send({ signal: controller.signal, fetch: fetchOnce, parseAs: "text" });
+    return { answer: await Promise.race([sent, stopped]) };
+  } catch (error) {
     if (userSignal?.aborted) throw userSignal.reason;
     if (timedOut) return { failure: { type: "timeout" } };
-    return { failure: { type: "network", network: classifyNetworkFailure(cause), cause } };
+    // A failure before `fetch` was called (a request openapi-fetch could not build, say) is a mistake no
+    // retry mends, and reaches the caller as it is; after it, the network failed, the body's read included.
+    if (!fetchCalled) throw error;
+    return { failure: { type: "network", network: classifyNetworkFailure(error), cause: error } };
   } finally {
     clearTimeout(timer);
     userSignal?.removeEventListener("abort", forwardAbort);
@@ -337,7 +346,7 @@ function failureError(
       { ...common, budget: "attempt", timeoutMs: context.timeoutMs },
     );
   }
-  const reason = redactSecret(failure.network.detail, config.apiKey);
+  const reason = redactSecret(describeCause(failure.cause), config.apiKey);
   return new DatafoldConnectionError(`The connection to Datafold failed for ${where}${tries}: ${reason}`, {
     ...common,
     kind: failure.network.kind,
@@ -354,4 +363,32 @@ function budgetSpent(context: FailureContext, attempts: number): DatafoldTimeout
     `${call.operation} (${where}) did not finish within its total budget of ${formatDuration(totalTimeoutMs)}, ${pending}; raise totalTimeoutMs, or check the network path to Datafold`,
     { attempts, method: call.method, request: where, budget: "total", timeoutMs: totalTimeoutMs },
   );
+}
+
+/**
+ * The caller's `fetch`, else the platform's looked up per request, so an interceptor installed after the
+ * client was made (msw, say) still applies.
+ */
+function fetchOf(config: ClientConfig): (request: Request) => Promise<Response> {
+  return (request) => (config.fetch ?? globalThis.fetch)(request);
+}
+
+/** "fetch failed: connect ECONNREFUSED 127.0.0.1:9": undici puts the useful part in `cause`. */
+function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current !== undefined && depth < 5; depth++) {
+    if (!(current instanceof Error)) {
+      parts.push(String(current));
+      break;
+    }
+    // Node's failure of every address of a host is an AggregateError with an empty message.
+    const message =
+      current.message ||
+      (current instanceof AggregateError
+        ? current.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join(", ")
+        : "");
+    if (message) parts.push(message);
+    current = current.cause;
+  }
+  return parts.join(": ") || "unknown network error";
 }

@@ -362,7 +362,7 @@ describe("failures retrying cannot mend", () => {
     const error = await rejectionOf(testClient({ fetch }).listCiRuns(7));
     expect(error).toBeInstanceOf(DatafoldConnectionError);
     expect(error).toMatchObject({ kind: "proxy", attempts: 1 });
-    expect(error.message).toMatch(/proxy .* requires authentication \(HTTP 407\)/);
+    expect(error.message).toMatch(/proxy .* answered 407 Proxy Authentication Required/);
     expect(fetch.seen).toHaveLength(1);
   });
 

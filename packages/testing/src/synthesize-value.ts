@@ -50,7 +50,13 @@ export function synthesizeValue(
   const union = schema.oneOf ?? schema.anyOf;
   if (union) {
     const member = union.find((m) => m.type !== "null") ?? union[0];
-    return member ? synthesizeValue(member, schemas, seen, index) : null;
+    if (!member) return null;
+    const value = synthesizeValue(member, schemas, seen, index);
+    const tag = schema.discriminator && tagOf(member, schema.discriminator, schemas);
+    // The tag names the member: the member's own schema may not declare it (Datafold's do not always).
+    return tag !== undefined && value !== null && typeof value === "object"
+      ? { ...value, [schema.discriminator!.propertyName]: tag }
+      : value;
   }
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
   const type = types.find((t) => t !== "null") ?? types[0] ?? (schema.properties ? "object" : undefined);
@@ -116,4 +122,19 @@ function synthesizeNumber(schema: JsonSchema, integer: boolean, index: number): 
   if (integer) value = Math.ceil(value);
   if (schema.multipleOf !== undefined) value = Math.ceil(value / schema.multipleOf) * schema.multipleOf;
   return value;
+}
+
+/** The value of the discriminator's property that picks `member`: its `mapping` key, else its own `const` or first `enum`. */
+function tagOf(
+  member: JsonSchema,
+  discriminator: NonNullable<JsonSchema["discriminator"]>,
+  schemas: Readonly<Record<string, JsonSchema>>,
+): unknown {
+  const mapped = Object.entries(discriminator.mapping ?? {}).find(
+    ([, target]) => target === member.$ref,
+  )?.[0];
+  if (mapped !== undefined) return mapped;
+  const target = member.$ref === undefined ? member : schemas[schemaNameOf(member.$ref)];
+  const property = target?.properties?.[discriminator.propertyName];
+  return property?.const ?? property?.enum?.[0];
 }
