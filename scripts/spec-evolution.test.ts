@@ -86,7 +86,7 @@ const COMPATIBLE: readonly Edit[] = [
     consumer: `
 const started = await datafold.triggerPrRun(7, { ...details, pr_title: "Add orders" });
 check(started.ci_run_id === 1, "the trigger started run 1");
-check(mock.requests.at(-1)?.body?.pr_title === "Add orders", "the new field was sent");`,
+check((mock.requests.at(-1)?.body as { pr_title?: unknown } | undefined)?.pr_title === "Add orders", "the new field was sent");`,
     cli: [
       {
         args: ["trigger", "--help"],

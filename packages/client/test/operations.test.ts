@@ -11,7 +11,8 @@ import {
   DatafoldNotFoundError,
   DatafoldServerError,
 } from "../src/index.js";
-import { testClient } from "./helpers/client.js";
+import { checkArguments } from "../src/check-arguments.js";
+import { methodOf, testClient } from "./helpers/client.js";
 import { rejectionOf } from "./helpers/secrets.js";
 
 // listCiRuns and uploadPrChanges, generated from the spec, over a real HTTP server on loopback that
@@ -133,14 +134,14 @@ describe("uploadPrChanges", () => {
 
   it("puts the path parameters in path order and sends the diffs as the body", async () => {
     answers.push({ status: 200, body: '{"ci_run_id":41,"run_id":9}' });
-    const job = await testClient({ baseUrl }).uploadPrChanges(7, 42, diffs);
+    const job = await methodOf(testClient({ baseUrl }), "uploadPrChanges")(7, 42, diffs);
     expect(job).toEqual({ ci_run_id: 41, run_id: 9 });
     expect(seen[0]).toMatchObject({ method: "POST", url: "/api/v1/ci/7/42", body: JSON.stringify(diffs) });
   });
 
   it("names the bad item and field of the diffs, and sends nothing", async () => {
     const error = await rejectionOf(
-      testClient({ baseUrl }).uploadPrChanges(7, 0, [
+      methodOf(testClient({ baseUrl }), "uploadPrChanges")(7, 0, [
         { prod: "a.b", pr: "c.d" },
         { prod: " ", include_columns: ["x", 3] },
       ] as never),
@@ -157,14 +158,14 @@ describe("uploadPrChanges", () => {
   });
 
   it("names the whole body when it is not a list", () => {
-    expect(checkInput("uploadPrChanges", 7, 42, { prod: "a", pr: "b" })).toEqual([
+    expect(checkArguments("uploadPrChanges", [7, 42, { prod: "a", pr: "b" }])).toEqual([
       { field: "diffs", message: 'Input should be a valid list (got {"prod":"a","pr":"b"})' },
     ]);
   });
 
   it("words a 404 with every path value it sent, by the spec's titles", async () => {
     answers.push({ status: 404, body: '{"detail":"Not Found"}' });
-    const error = await rejectionOf(testClient({ baseUrl }).uploadPrChanges(7, 42, diffs));
+    const error = await rejectionOf(methodOf(testClient({ baseUrl }), "uploadPrChanges")(7, 42, diffs));
     expect(error).toBeInstanceOf(DatafoldNotFoundError);
     expect(error.message).toContain(
       "(Not Found): the CI config id 7 or the Pull request/Merge request number 42 may be wrong",
@@ -173,7 +174,7 @@ describe("uploadPrChanges", () => {
 
   it("reports a 502 as a server failure after its retries, naming the request", async () => {
     answers.push(...Array.from({ length: 3 }, () => ({ status: 502, body: "Bad Gateway" })));
-    const error = await rejectionOf(testClient({ baseUrl }).uploadPrChanges(7, 42, diffs));
+    const error = await rejectionOf(methodOf(testClient({ baseUrl }), "uploadPrChanges")(7, 42, diffs));
     expect(error).toBeInstanceOf(DatafoldServerError);
     expect(error.message).toMatch(
       /failed on POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/ci\/7\/42 \(HTTP 502 Bad Gateway after 3 attempts: Bad Gateway\)/,

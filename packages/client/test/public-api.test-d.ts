@@ -1,5 +1,6 @@
-import type { ApiCiRun, APIPrDetails, CiDiff, ListCiRunsQuery, SubmitCiJob } from "@datafold-ci/types";
+import type { ApiCiRun, APIPrDetails, ListCiRunsQuery, SubmitCiJob } from "@datafold-ci/types";
 import { describe, expectTypeOf, it } from "vitest";
+import { details } from "./helpers/client.js";
 import {
   type CallOptions,
   checkInput,
@@ -20,7 +21,7 @@ import {
   type TriggerPrRunOptions,
 } from "../src/index.js";
 
-const pr: APIPrDetails = { pr_number: 1, pr_branch: "f", base_branch: "main", pr_sha: "a", base_sha: "b" };
+const pr = details;
 
 describe("public types", () => {
   it("createDatafoldClient takes optional options and returns a DatafoldClient", () => {
@@ -51,9 +52,6 @@ describe("public types", () => {
       [ciConfigId: number, query?: ListCiRunsQuery, options?: CallOptions]
     >();
     expectTypeOf(datafold.listCiRuns(1)).toEqualTypeOf<Promise<ApiCiRun[]>>();
-    expectTypeOf(datafold.uploadPrChanges).parameters.toEqualTypeOf<
-      [ciConfigId: number, prNum: number, diffs: CiDiff[], options?: CallOptions]
-    >();
     expectTypeOf(datafold.baseUrl).toEqualTypeOf<string>();
     // @ts-expect-error baseUrl is read-only
     datafold.baseUrl = "https://elsewhere.example";

@@ -156,13 +156,16 @@ describe("validation is derived from the spec", () => {
 
 describe("properties", () => {
   const name = fc.string({ minLength: 1 }).filter((s) => s.trim() !== "");
-  const validDetails = fc.record({
-    pr_number: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-    pr_branch: name,
-    base_branch: name,
-    pr_sha: name,
-    base_sha: name,
-  });
+  // The five fields the tests vary, over a body the spec makes whole (a field Datafold adds is filled).
+  const validDetails = fc
+    .record({
+      pr_number: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      pr_branch: name,
+      base_branch: name,
+      pr_sha: name,
+      base_sha: name,
+    })
+    .map((varied) => ({ ...details, ...varied }));
   const validId = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
   const keys = ["pr_number", "pr_branch", "base_branch", "pr_sha", "base_sha"] as const;
   const notAPositiveSafeInteger = fc.oneof(
