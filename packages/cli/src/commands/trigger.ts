@@ -122,7 +122,7 @@ async function runTrigger(context: CommandContext): Promise<ExitCode> {
       for (const issue of error.issues) out.error(`${issue.field}: ${issue.message}`);
       return ExitCode.Usage;
     }
-    return reportFailure(error, connection, configId, out);
+    return reportFailure(error, connection, configId, out, { triggering: true });
   }
 
   if (switches.dryRun) {
