@@ -38,7 +38,7 @@ async function runWait(context: CommandContext): Promise<ExitCode> {
   const ciRunId = args.ciRunId?.id ?? (await newestRunId(listing, out));
   if (typeof ciRunId !== "number") return ciRunId.exit;
   return waitAndReport(
-    { ciConfigId, ciRunId, ...keys },
+    { ciConfigId, ciRunId, ...keys, given: args.ciRunId },
     {
       connection,
       settings: args.wait,
@@ -58,10 +58,11 @@ async function newestRunId(listing: RunListing, out: Output): Promise<number | {
     // `limit` is the run list's page size (its override entry keeps the name checked by `pnpm generate`).
     const [newest] = await listRuns(connection.client, [ciConfigId.id, { ...listQuery(listing), limit: 1 }]);
     if (newest === undefined) {
-      out.error(
+      const message =
         `Datafold lists no run for ${describeListing(keys)} of CI config ${ciConfigId.id}: ` +
-          "trigger one first (datafold-ci trigger), or pass --ci-run-id.",
-      );
+        "trigger one first (datafold-ci trigger), or pass --ci-run-id.";
+      out.error(message);
+      out.failed({ kind: "no-runs", message, exitCode: ExitCode.RequestFailed, request: null });
       return { exit: ExitCode.RequestFailed };
     }
     out.info(`The PR's newest run is ${newest.id} (${newest.status}).`);
