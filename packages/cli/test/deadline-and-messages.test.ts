@@ -124,7 +124,7 @@ describe("one deadline per command: --max-time", () => {
     const plan = plain.stderr.split("\n").filter((line) => /^(Plan|Then|Worst)/.test(line));
     expect(plan).toEqual([
       "Plan: each request to Datafold makes at most 3 attempts (--retries 2) of at most 30 s each (--timeout), and ends within 120 s (2 min) in all (--max-time), the waits between attempts and the trigger's looks at the PR's runs included.",
-      "Worst case: 120 s (2 min).",
+      "Worst case: 120 s (2 min) from the first request.",
     ]);
     expect(plain.stderr.indexOf("Worst case")).toBeLessThan(plain.stderr.indexOf("→ GET"));
     const waiting = await runInProcess(
@@ -138,7 +138,7 @@ describe("one deadline per command: --max-time", () => {
     expect(waiting.stderr).toContain(
       "Then the wait: at most 3600 s (60 min) (--wait-timeout), each status check a request as above, the one at the deadline given up to 10 s more.",
     );
-    expect(waiting.stderr).toContain("Worst case: 3650 s (60 min 50 s).");
+    expect(waiting.stderr).toContain("Worst case: 3650 s (60 min 50 s) from the first request.");
   });
 });
 

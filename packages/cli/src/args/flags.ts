@@ -109,7 +109,8 @@ export const CLI_FLAGS: readonly FlagSpec[] = [
   {
     name: "json",
     type: "boolean",
-    description: "print the result as one JSON document on stdout, and nothing else",
+    description:
+      'print the result as one JSON document on stdout, and nothing else; a failure as { "error": { kind, message, exitCode, request } }',
   },
   {
     name: "dry-run",
@@ -125,7 +126,8 @@ export const CLI_FLAGS: readonly FlagSpec[] = [
   {
     name: "debug",
     type: "boolean",
-    description: "explain each step on stderr (the key redacted), with stack traces of unexpected errors",
+    description:
+      "explain each step on stderr (the key redacted): the plan's worst case, each request, a failure's cause chain, stack traces of unexpected errors",
   },
   { name: "help", short: "h", type: "boolean", description: "show this help" },
   { name: "version", type: "boolean", description: "print the version" },

@@ -21,7 +21,10 @@ export const command: CliCommand = {
   // The run list's path and the PR it is listed by; its paging is the wait's own business.
   takesInput: (input) => input.in === "path" || factOf(input) !== undefined,
   flags: ["ci-run-id", ...CONNECTION_FLAGS, "wait-timeout", "poll-interval", "json"],
-  flagNotes: { retries: describeRetried({ triggers: false }) },
+  flagNotes: {
+    retries: describeRetried({ triggers: false }),
+    "max-time": "each status check is a request (the wait is --wait-timeout's)",
+  },
   examples: [
     "datafold-ci wait --ci-config-id 123 --ci-run-id 4567   # the run an earlier job started",
     "datafold-ci wait --ci-config-id 123                    # the PR's newest run, PR detected from the CI",

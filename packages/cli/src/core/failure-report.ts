@@ -238,7 +238,7 @@ function budgetSpent(error: DatafoldTimeoutError, context: FailureContext): stri
     outcome =
       " An attempt without an answer may still have started a run: datafold-ci runs lists the PR's runs.";
   return (
-    `--max-time ${formatDelay(context.maxTimeSeconds * 1000)} ran out with ${pending}.${outcome} ` +
+    `--max-time ${Number(context.maxTimeSeconds.toFixed(1))} s ran out with ${pending}.${outcome} ` +
     `Raise --max-time, or check the network path to ${context.baseUrl} (${hostFlag(context)}).`
   );
 }

@@ -21,7 +21,7 @@ export function worstCaseSeconds(connection: ConnectionSettings, wait: WaitSetti
  * @example
  * describePlan({ host: undefined, timeoutSeconds: 30, maxTimeSeconds: 120, retries: 2, allowInsecureHttp: false }, undefined);
  * // ["Plan: each request to Datafold makes at most 3 attempts (--retries 2) of at most 30 s each (--timeout) …",
- * //  "Worst case: 120 s."]
+ * //  "Worst case: 120 s (2 min) from the first request."]
  */
 export function describePlan(connection: ConnectionSettings, wait: WaitSettings | undefined): string[] {
   const { timeoutSeconds, maxTimeSeconds, retries } = connection;
@@ -39,7 +39,7 @@ export function describePlan(connection: ConnectionSettings, wait: WaitSettings 
       `Then the wait: at most ${seconds(wait.waitTimeoutSeconds)} (--wait-timeout), each status check a request as above, ` +
         `the one at the deadline given up to ${seconds(Math.min(WAIT_FINAL_CHECK_MS / 1000, maxTimeSeconds))} more.`,
     );
-  lines.push(`Worst case: ${seconds(worstCaseSeconds(connection, wait))}.`);
+  lines.push(`Worst case: ${seconds(worstCaseSeconds(connection, wait))} from the first request.`);
   return lines;
 }
 
