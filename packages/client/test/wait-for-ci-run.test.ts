@@ -136,7 +136,8 @@ describe("waitForCiRun outcomes", () => {
     const flaky: CiRunLister = {
       listCiRuns: async (...args) => {
         const page = await lister.listCiRuns(...args);
-        return (call += 1) === 1 ? [newer!, ...page] : page;
+        call += 1;
+        return call === 1 ? [newer!, ...page] : page;
       },
     };
     const outcome = await waitForCiRun(flaky, {
@@ -249,7 +250,9 @@ describe("waitForCiRun's heartbeat", () => {
       prSha: SHA,
       runtime: clock,
       heartbeatMs: 20_000,
-      onStatus: ({ run, elapsedMs }) => run.status === "processing" && (seen = elapsedMs),
+      onStatus: ({ run, elapsedMs }) => {
+        if (run.status === "processing") seen = elapsedMs;
+      },
       onHeartbeat: ({ elapsedMs }) => beats.push(elapsedMs),
     });
     expect(beats.slice(0, 3)).toEqual([seen + 20_000, seen + 40_000, seen + 60_000]);
