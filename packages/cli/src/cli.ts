@@ -110,7 +110,10 @@ async function runCommand(commandLine: CommandLine, options: CliOptions, out: Ou
       const { describePlan } = await import("./core/plan.js");
       // A command that takes --wait waits only with it; `wait` has --wait-timeout alone, and always waits.
       const waits = accepted.has("wait-timeout") && (args.switches.wait || !accepted.has("wait"));
-      for (const line of describePlan(args.connection, waits ? args.wait : undefined)) out.debug(line);
+      // Only the trigger takes --no-run-check: its request holds the looks at the PR's runs, unless turned off.
+      const looks = accepted.has("no-run-check") && !args.switches.noRunCheck;
+      for (const line of describePlan(args.connection, waits ? args.wait : undefined, { looks }))
+        out.debug(line);
     }
     return await command.run({ name: entry.name, args, operation, inputs, options, out });
   } catch (error) {

@@ -75,7 +75,7 @@ describe("one deadline per command: --max-time", () => {
     expect(run.seconds).toBeGreaterThanOrEqual(2);
     expect(run.seconds).toBeLessThan(3);
     expect(run.stderr).toBe(
-      `error: --max-time 2 s ran out with listing the PR's runs before the trigger (GET ${silentUrl}/api/v1/ci/12/runs), attempt 1 unanswered. ` +
+      `error: --max-time 2 s ran out while listing the PR's runs before the trigger (GET ${silentUrl}/api/v1/ci/12/runs), after 1 attempt. ` +
         `The trigger was not sent: no run was started. Raise --max-time, or check the network path to ${silentUrl} (--host (${silentUrl}, from DATAFOLD_HOST)).\n`,
     );
   });
@@ -85,13 +85,13 @@ describe("one deadline per command: --max-time", () => {
     expect(run.code).toBe(ExitCode.RequestFailed);
     expect(run.seconds).toBeLessThan(2.5);
     expect(run.stderr).toContain(
-      `error: --max-time 1.5 s ran out with triggering the run (POST ${silentUrl}/api/v1/ci/12/trigger), attempt 1 unanswered. ` +
+      `error: --max-time 1.5 s ran out while triggering the run (POST ${silentUrl}/api/v1/ci/12/trigger), after 1 attempt. ` +
         "An attempt without an answer may still have started a run: datafold-ci runs lists the PR's runs.",
     );
     expect(JSON.parse(run.stdout)).toEqual({
       error: {
         kind: "timeout",
-        message: expect.stringContaining("--max-time 1.5 s ran out with triggering the run"),
+        message: expect.stringContaining("--max-time 1.5 s ran out while triggering the run"),
         exitCode: 1,
         request: {
           operation: "triggerPrRun",
@@ -107,7 +107,7 @@ describe("one deadline per command: --max-time", () => {
     const runs = await timed(["runs", "--ci-config-id", "12", "--pr-num", "7", "--max-time", "1"]);
     expect(runs.code).toBe(ExitCode.RequestFailed);
     expect(runs.seconds).toBeLessThan(2);
-    expect(runs.stderr).toMatch(/^error: --max-time 1 s ran out with listing the PR's runs \(GET /);
+    expect(runs.stderr).toMatch(/^error: --max-time 1 s ran out while listing the PR's runs \(GET /);
   });
 
   it("refuses a --max-time that is not a number of seconds above 0, sending nothing", async () => {
@@ -139,6 +139,14 @@ describe("one deadline per command: --max-time", () => {
       "Then the wait: at most 3600 s (60 min) (--wait-timeout), each status check a request as above, the one at the deadline given up to 10 s more.",
     );
     expect(waiting.stderr).toContain("Worst case: 3650 s (60 min 50 s) from the first request.");
+    const listing = await runInProcess(
+      ["runs", "--ci-config-id", "12", "--pr-num", "7", "--debug"],
+      IN_PROCESS_ENV,
+      {
+        fetch: async () => Response.json([]),
+      },
+    );
+    expect(listing.stderr).toContain("(--max-time), the waits between attempts included.\nWorst case: 120 s");
   });
 });
 

@@ -221,24 +221,25 @@ function budgetSpent(error: DatafoldTimeoutError, context: FailureContext): stri
   const progress = context.progress;
   const listing = error.method === CI_OPERATION_NAMES.listRuns;
   const where = error.request === undefined ? "" : ` (${error.request})`;
-  const unanswered =
+  // The client counts the attempts made; whether one was in flight when the budget ran out it does not say.
+  const made =
     error.attempts === undefined || error.attempts === 0
       ? "before its first attempt"
-      : `attempt ${error.attempts} unanswered`;
-  let pending = `${describeRequest(error.method)}${where}, ${unanswered}`;
+      : `after ${error.attempts} attempt${error.attempts === 1 ? "" : "s"}`;
+  let pending = `${describeRequest(error.method)}${where}, ${made}`;
   let outcome = "";
   if (listing && context.triggering && !progress?.lookedBeforeTrigger) {
-    pending = `listing the PR's runs before the trigger${where}, ${unanswered}`;
+    pending = `listing the PR's runs before the trigger${where}, ${made}`;
     outcome = " The trigger was not sent: no run was started.";
   } else if (listing && context.triggering) {
     const attempt = progress?.failedTriggerAttempts ? ` ${progress.failedTriggerAttempts}` : "";
-    pending = `looking for a run the failed trigger attempt${attempt} may have started${where}, ${unanswered}`;
+    pending = `looking for a run the failed trigger attempt${attempt} may have started${where}, ${made}`;
     outcome = " That attempt may have started a run: datafold-ci runs lists the PR's runs.";
   } else if (error.method === CI_OPERATION_NAMES.trigger)
     outcome =
       " An attempt without an answer may still have started a run: datafold-ci runs lists the PR's runs.";
   return (
-    `--max-time ${Number(context.maxTimeSeconds.toFixed(1))} s ran out with ${pending}.${outcome} ` +
+    `--max-time ${Number(context.maxTimeSeconds.toFixed(1))} s ran out while ${pending}.${outcome} ` +
     `Raise --max-time, or check the network path to ${context.baseUrl} (${hostFlag(context)}).`
   );
 }

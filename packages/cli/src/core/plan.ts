@@ -16,14 +16,18 @@ export function worstCaseSeconds(connection: ConnectionSettings, wait: WaitSetti
 
 /**
  * The plan's lines for `--debug`: per attempt, attempts, each request's bound, the wait's, and the worst
- * case of the whole command.
+ * case of the whole command. `looks`: the command triggers, looking at the PR's runs within the trigger's request.
  *
  * @example
- * describePlan({ host: undefined, timeoutSeconds: 30, maxTimeSeconds: 120, retries: 2, allowInsecureHttp: false }, undefined);
+ * describePlan({ host: undefined, timeoutSeconds: 30, maxTimeSeconds: 120, retries: 2, allowInsecureHttp: false }, undefined, { looks: false });
  * // ["Plan: each request to Datafold makes at most 3 attempts (--retries 2) of at most 30 s each (--timeout) …",
  * //  "Worst case: 120 s (2 min) from the first request."]
  */
-export function describePlan(connection: ConnectionSettings, wait: WaitSettings | undefined): string[] {
+export function describePlan(
+  connection: ConnectionSettings,
+  wait: WaitSettings | undefined,
+  { looks }: { readonly looks: boolean },
+): string[] {
   const { timeoutSeconds, maxTimeSeconds, retries } = connection;
   const attempts = retries + 1;
   const perAttempt =
@@ -32,7 +36,7 @@ export function describePlan(connection: ConnectionSettings, wait: WaitSettings 
       : `of at most ${seconds(timeoutSeconds)} each (--timeout)`;
   const lines = [
     `Plan: each request to Datafold makes at most ${attempts} attempt${attempts === 1 ? "" : "s"} (--retries ${retries}) ${perAttempt}, ` +
-      `and ends within ${seconds(maxTimeSeconds)} in all (--max-time), the waits between attempts and the trigger's looks at the PR's runs included.`,
+      `and ends within ${seconds(maxTimeSeconds)} in all (--max-time), the waits between attempts${looks ? " and the trigger's looks at the PR's runs" : ""} included.`,
   ];
   if (wait)
     lines.push(
