@@ -1,8 +1,11 @@
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
-import { clientDefaults } from "@datafold-ci/client";
+import { clientDefaults, DatafoldTimeoutError } from "@datafold-ci/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_FLAGS, DEFAULT_MAX_TIME_SECONDS } from "../src/args/flags.js";
+import { explainFailure } from "../src/core/failure-report.js";
 import { ExitCode } from "../src/exit-codes.js";
 import { PR_FLAGS } from "./fixtures/ci-environments.js";
 import { runBin } from "./run-bin.js";
@@ -12,8 +15,11 @@ import { IN_PROCESS_ENV, runInProcess, TEST_KEY } from "./run-in-process.js";
 let silent: Server;
 let silentUrl: string;
 const sockets = new Set<Socket>();
+/** When each connection arrived, on the test's clock (`performance.now()`). */
+const arrivals: number[] = [];
 beforeAll(async () => {
   silent = createServer((socket) => {
+    arrivals.push(performance.now());
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
@@ -26,11 +32,16 @@ afterAll(async () => {
   await new Promise((resolve) => silent.close(resolve));
 });
 
-/** Runs the built CLI against the silent server and measures how long the process took, exit included. */
+/**
+ * Runs the built CLI against the silent server. `seconds`: from its first request reaching the server to
+ * the process's exit, the span the budget bounds (Node's start-up comes before it, and varies with load).
+ */
 async function timed(args: string[]) {
-  const started = performance.now();
+  arrivals.length = 0;
   const run = await runBin(args, { DATAFOLD_API_KEY: TEST_KEY, DATAFOLD_HOST: silentUrl });
-  return { ...run, seconds: (performance.now() - started) / 1000 };
+  const ended = performance.now();
+  expect(arrivals.length, "the CLI reached the server").toBeGreaterThan(0);
+  return { ...run, seconds: (ended - arrivals[0]!) / 1000 };
 }
 
 /** A `fetch` answering by request: `GET …/runs` with `runs()`, anything else with `other()`; counts each. */
@@ -103,11 +114,54 @@ describe("one deadline per command: --max-time", () => {
     });
   });
 
+  it("says no run was started when the budget ran out before the trigger's first attempt", () => {
+    const spent = (attempts: number) =>
+      explainFailure(
+        new DatafoldTimeoutError("spent", {
+          budget: "total",
+          timeoutMs: 5_000,
+          attempts,
+          method: "triggerPrRun",
+          request: "POST https://datafold.example/api/v1/ci/12/trigger",
+        }),
+        {
+          baseUrl: "https://datafold.example",
+          host: { value: "https://datafold.example", source: { kind: "flag", name: "--host" } },
+          ciConfigId: { value: "12", source: { kind: "flag", name: "--ci-config-id" } },
+          timeoutSeconds: 30,
+          maxTimeSeconds: 5,
+          maxRetries: 2,
+          progress: { lookedBeforeTrigger: true, failedTriggerAttempts: 0 },
+          triggering: true,
+        },
+      );
+    expect(spent(0)).toContain(
+      "--max-time 5 s ran out while triggering the run (POST https://datafold.example/api/v1/ci/12/trigger), before its first attempt. The trigger was not sent",
+    );
+    expect(spent(2)).toContain("after 2 attempts. An attempt without an answer may still have started a run");
+  });
+
   it("bounds runs and submit too", async () => {
     const runs = await timed(["runs", "--ci-config-id", "12", "--pr-num", "7", "--max-time", "1"]);
     expect(runs.code).toBe(ExitCode.RequestFailed);
     expect(runs.seconds).toBeLessThan(2);
     expect(runs.stderr).toMatch(/^error: --max-time 1 s ran out while listing the PR's runs \(GET /);
+    const diffs = join(await mkdtemp(join(tmpdir(), "datafold-ci-")), "diffs.json");
+    await writeFile(diffs, '[{"prod":"db.a","pr":"db.b"}]');
+    const submit = await timed([
+      "submit",
+      "--ci-config-id",
+      "12",
+      "--pr-num",
+      "7",
+      "--diffs",
+      diffs,
+      "--max-time",
+      "1",
+    ]);
+    expect(submit.code).toBe(ExitCode.RequestFailed);
+    expect(submit.seconds).toBeLessThan(2);
+    expect(submit.stderr).toMatch(/^error: --max-time 1 s ran out while uploading the PR's diffs \(POST /);
   });
 
   it("refuses a --max-time that is not a number of seconds above 0, sending nothing", async () => {

@@ -236,8 +236,9 @@ function budgetSpent(error: DatafoldTimeoutError, context: FailureContext): stri
     pending = `looking for a run the failed trigger attempt${attempt} may have started${where}, ${made}`;
     outcome = " That attempt may have started a run: datafold-ci runs lists the PR's runs.";
   } else if (error.method === CI_OPERATION_NAMES.trigger)
-    outcome =
-      " An attempt without an answer may still have started a run: datafold-ci runs lists the PR's runs.";
+    outcome = error.attempts
+      ? " An attempt without an answer may still have started a run: datafold-ci runs lists the PR's runs."
+      : " The trigger was not sent: no run was started.";
   return (
     `--max-time ${Number(context.maxTimeSeconds.toFixed(1))} s ran out while ${pending}.${outcome} ` +
     `Raise --max-time, or check the network path to ${context.baseUrl} (${hostFlag(context)}).`
