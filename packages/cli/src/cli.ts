@@ -6,7 +6,7 @@ import { ExitCode } from "./exit-codes.js";
 import { unavailableMessage } from "./output/describe.js";
 import { commandHelpText, helpText } from "./output/help.js";
 import { createOutput } from "./output/output.js";
-import type { CliCommand, CliOptions, CommandLine } from "./types.js";
+import type { CliCommand, CliOptions, CommandLine, Output } from "./types.js";
 
 /** A command's name, one-line summary, and its module, loaded only when it runs (so `--help` stays cheap). */
 export interface CommandEntry {
@@ -58,7 +58,16 @@ export async function runCli(options: CliOptions): Promise<ExitCode> {
     ...options,
     quiet: commandLine.booleans.has("quiet"),
     debug: commandLine.booleans.has("debug"),
+    json:
+      commandLine.booleans.has("json") && COMMAND_TABLE.some((entry) => entry.name === commandLine.command),
   });
+  const code = await runCommand(commandLine, options, out);
+  out.finish(code);
+  return code;
+}
+
+/** Runs the command `commandLine` names (or its help) and resolves to its exit code. */
+async function runCommand(commandLine: CommandLine, options: CliOptions, out: Output): Promise<ExitCode> {
   if (commandLine.command === "version") {
     options.stdout.write(`${__PACKAGE_VERSION__}\n`);
     return ExitCode.Ok;
@@ -94,9 +103,18 @@ export async function runCli(options: CliOptions): Promise<ExitCode> {
       ...[...commandLine.booleans].flatMap((name) => (accepted.has(name) ? [] : [`--${name}`])),
     ][0];
     if (foreign !== undefined)
-      return usageError(`${foreign} is not a flag of ${entry.name}`, entry.name, options);
+      return usageError(`${foreign} is not a flag of ${entry.name}`, entry.name, options, out);
     const inputs = takenInputs(command, operation);
     const args = readArguments(commandLine, options.env, { inputs, takes: command.flags });
+    if (out.debugEnabled && accepted.has("max-time") && !args.switches.dryRun) {
+      const { describePlan } = await import("./core/plan.js");
+      // A command that takes --wait waits only with it; `wait` has --wait-timeout alone, and always waits.
+      const waits = accepted.has("wait-timeout") && (args.switches.wait || !accepted.has("wait"));
+      // Only the trigger takes --no-run-check: its request holds the looks at the PR's runs, unless turned off.
+      const looks = accepted.has("no-run-check") && !args.switches.noRunCheck;
+      for (const line of describePlan(args.connection, waits ? args.wait : undefined, { looks }))
+        out.debug(line);
+    }
     return await command.run({ name: entry.name, args, operation, inputs, options, out });
   } catch (error) {
     out.error(
@@ -110,10 +128,25 @@ export async function runCli(options: CliOptions): Promise<ExitCode> {
   }
 }
 
-/** Reports a usage mistake and points to the help of `command`, which lists its flags, or to the overview's. */
-function usageError(message: string, command: string | undefined, options: CliOptions): ExitCode {
-  const out = createOutput(options);
+/**
+ * Reports a usage mistake and points to the help of `command`, which lists its flags, or to the overview's.
+ * With `--json` after a command's name, the mistake is also stdout's one JSON document.
+ */
+function usageError(
+  message: string,
+  command: string | undefined,
+  options: CliOptions,
+  given?: Output,
+): ExitCode {
+  const out = given ?? createOutput({ ...options, json: command !== undefined && asksForJson(options.argv) });
   out.error(message);
   out.note(`Run "datafold-ci ${command === undefined ? "" : `${command} `}--help" for usage.`);
+  out.failed({ kind: "usage", message, exitCode: ExitCode.Usage, request: null, problems: [message] });
   return ExitCode.Usage;
+}
+
+/** Whether `--json` is among the flags of a command line that did not parse (words after `--` are not flags). */
+function asksForJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return argv.slice(0, end === -1 ? undefined : end).includes("--json");
 }

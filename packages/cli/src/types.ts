@@ -58,6 +58,60 @@ export interface CliOptions {
   readonly stdin?: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
 }
 
+/**
+ * What failed, as `--json` reports it on stdout: `usage` (exit 2: a flag, a value or an input; nothing was
+ * sent); what Datafold answered (`auth` 401/403, `not-found` 404, `validation` 422, `rate-limit` 429, `server`
+ * 5xx, `http` any other status, `invalid-response` a success answer that is not Datafold's); why no answer came
+ * (`timeout`, and the connection kinds `proxy`, `tls`, `dns`, `connect`, `reset`); `run-not-listed` (the run
+ * waited for never appeared in the PR's runs); `no-runs` (the PR has no run to wait for); `failed` (any other
+ * exit 1); `internal` (exit 70, a bug).
+ */
+export type ErrorKind =
+  | "usage"
+  | "auth"
+  | "not-found"
+  | "validation"
+  | "rate-limit"
+  | "server"
+  | "http"
+  | "invalid-response"
+  | "timeout"
+  | "proxy"
+  | "tls"
+  | "dns"
+  | "connect"
+  | "reset"
+  | "run-not-listed"
+  | "no-runs"
+  | "failed"
+  | "internal";
+
+/** The request a failure came from, as `--json` reports it. */
+export interface FailedRequest {
+  /** The client method, e.g. `triggerPrRun`. */
+  readonly operation: string;
+  /** `POST`. */
+  readonly method: string;
+  /** The URL, key never included. */
+  readonly url: string;
+  /** Attempts made. */
+  readonly attempts?: number;
+  /** Datafold's status, when it answered. */
+  readonly status?: number;
+}
+
+/** A failure as `--json` prints it on stdout: `{ "error": { kind, message, exitCode, request } }`. */
+export interface ErrorReport {
+  readonly kind: ErrorKind;
+  /** The message stderr shows (without `error: `), secrets redacted. */
+  readonly message: string;
+  readonly exitCode: ExitCode;
+  /** The request that failed; `null` when none was sent or none is to blame. */
+  readonly request: FailedRequest | null;
+  /** For a usage error: each problem, as stderr lists them. */
+  readonly problems?: readonly string[];
+}
+
 /** Where and how the CLI prints. Every line passes through the secret filter first. */
 export interface Output {
   /** The command's result, on stdout. */
@@ -78,6 +132,16 @@ export interface Output {
    * echo (a server's answer, a `fetch`'s error, a value the user typed).
    */
   hide(secret: string): void;
+  /**
+   * With `--json`, prints `{ ...document, error: report }` as the one JSON document on stdout (nothing
+   * without `--json`, or once a document was printed). The message goes to stderr separately, by `error`.
+   */
+  failed(report: ErrorReport, document?: Readonly<Record<string, unknown>>): void;
+  /**
+   * Called once with the command's exit code: with `--json`, a failure (1, 2, 70) that printed no document
+   * still gets one, made from the error lines printed.
+   */
+  finish(exitCode: ExitCode): void;
   readonly debugEnabled: boolean;
 }
 
@@ -234,12 +298,14 @@ export interface Switches {
   readonly debug: boolean;
 }
 
-/** How to reach Datafold: `--host`, `--timeout`, `--retries`, `--allow-insecure-http`. */
+/** How to reach Datafold: `--host`, `--timeout`, `--max-time`, `--retries`, `--allow-insecure-http`. */
 export interface ConnectionSettings {
   /** `--host` when given; without it the client reads `DATAFOLD_HOST`, then the spec's server. */
   readonly host: SourcedValue | undefined;
   /** Per attempt. */
   readonly timeoutSeconds: number;
+  /** `--max-time`: per request, every attempt, back-off and (for the trigger) look at the PR's runs included. */
+  readonly maxTimeSeconds: number;
   /** Retries after the first attempt. */
   readonly retries: number;
   readonly allowInsecureHttp: boolean;

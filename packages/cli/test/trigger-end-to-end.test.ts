@@ -158,7 +158,9 @@ describe("failures: exit 1, what Datafold said, what to check, no stack trace", 
     });
     const run = await trigger();
     expect(run.code).toBe(ExitCode.Ok);
-    expect(run.stderr).toMatch(/^rate limited by Datafold, retrying in \d+ m?s \(attempt 2 of 3\)\n$/);
+    expect(run.stderr).toMatch(
+      /^triggering the run: rate limited by Datafold, retrying in \d+ m?s \(attempt 2 of 3\)\n$/,
+    );
     expect(run.stdout).toMatch(/^Datafold CI run \d+ started/);
     expect(triggers().map((request) => request.status)).toEqual([429, 200]);
   });
@@ -259,7 +261,9 @@ describe("failures: exit 1, what Datafold said, what to check, no stack trace", 
     mock.enqueue({ kind: "hang" });
     const run = await trigger("--timeout", "1");
     expect(run.code).toBe(ExitCode.Ok);
-    expect(run.stderr).toMatch(/^no answer from Datafold within 1 s, retrying in .* \(attempt 2 of 3\)\n$/);
+    expect(run.stderr).toMatch(
+      /^triggering the run: no answer from Datafold within 1 s, retrying in .* \(attempt 2 of 3\)\n$/,
+    );
   });
 
   it("nothing listening at --host", async () => {

@@ -1,7 +1,7 @@
 import { fakeClock, type MockDatafold, startMockDatafold } from "@datafold-ci/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ExitCode } from "../src/exit-codes.js";
-import { PR, PR_FLAGS } from "./fixtures/ci-environments.js";
+import { PR, PR_FLAGS, prFlagsWithout } from "./fixtures/ci-environments.js";
 import { runInProcess } from "./run-in-process.js";
 
 // The kit's runs and the CLI's polling share one fake clock: an hour of Datafold runs in milliseconds.
@@ -179,6 +179,54 @@ describe("trigger --wait", () => {
   });
 });
 
+describe("a wait that talks (fake clock)", () => {
+  /** The time waited each progress line of the wait states, in seconds, in order. */
+  const stated = (stderr: string) =>
+    [...stderr.matchAll(/^Datafold CI run \d+: .*\((?:(\d+) min )?(\d+) s\)$/gm)].map(
+      ([, min, sec]) => Number(min ?? 0) * 60 + Number(sec),
+    );
+
+  it("prints a line at least every minute for 10 minutes, then every 5, while a 40-minute run is processing", async () => {
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 40 * MINUTE }] });
+    const run = await triggerWait();
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(run.stderr).toMatch(/^Datafold CI run \d+: still processing \(6\d s\)$/m);
+    const times = stated(run.stderr);
+    const gaps = times.slice(1).map((time, i) => [times[i]!, time - times[i]!] as const);
+    for (const [after, gap] of gaps) expect(gap).toBeLessThanOrEqual(after < 600 ? 60 : 300);
+    expect(times.at(-1)).toBeGreaterThanOrEqual(40 * 60);
+    // A line a minute, then every 5 minutes: not one per status check.
+    expect(times.length).toBeLessThan(25);
+  });
+
+  it("states the true time waited when stopped by SIGINT after 20 s of one status", async () => {
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [{ status: "processing", ms: 60 * MINUTE }] });
+    const listeners = new Map<string, () => void>();
+    const signals = {
+      on: (event: string, listener: () => void) => listeners.set(event, listener),
+      off: (event: string) => listeners.delete(event),
+    };
+    let waitStarted: number | undefined;
+    const run = await runInProcess(["trigger", ...PR_FLAGS, "--wait", "--no-run-check"], env, {
+      fetch: globalThis.fetch,
+      signals,
+      runtime: {
+        ...runtime,
+        sleep: async (ms, signal) => {
+          waitStarted ??= clock.now();
+          await clock.sleep(ms, signal);
+          // Ctrl-C once 20 s have passed since the wait's first sleep.
+          if (clock.now() - waitStarted >= 20_000) listeners.get("SIGINT")?.();
+        },
+      },
+    });
+    expect(run.code).toBe(ExitCode.Interrupted);
+    expect(run.stderr).toMatch(
+      /error: stopped waiting \(SIGINT\) after 2\d s: Datafold CI run \d+ was processing at the last check\./,
+    );
+  });
+});
+
 describe("poll economy (fake clock)", () => {
   it.each([
     [1, 12],
@@ -226,16 +274,57 @@ describe("wait", () => {
     expect(run.stderr).toContain(`The PR's newest run is ${newest} (processing).`);
   });
 
-  it("exits 1 naming the ids listed when the run never appears (60 s)", async () => {
+  it("names the id, the config and the PR when a --ci-run-id newer than the PR's runs never appears (60 s)", async () => {
     const other = await start("done", 5 * MINUTE);
     const run = await cli(["wait", "--ci-config-id", "12", "--ci-run-id", "987654", "--pr-sha", PR.headSha]);
     expect(run.code).toBe(ExitCode.RequestFailed);
     expect(run.stderr).toMatch(
       new RegExp(
-        `Datafold CI run 987654 did not appear among the PR's runs within \\d+ s; listed: ${other}, `,
+        `error: Datafold CI run 987654 is not among the runs of CI config 12 for pr_sha ${PR.headSha.slice(0, 12)} \\(listed: ${other}, .*; not listed within \\d+ s\\)\\. ` +
+          "The likely cause is the id: check that --ci-run-id 987654 \\(from flag --ci-run-id\\) is a run of CI config 12 " +
+          `\\(--ci-config-id, from flag --ci-config-id\\) and of this PR \\(pr_sha ${PR.headSha.slice(0, 12)}\\)\\. ` +
+          `The PR's runs: datafold-ci runs --ci-config-id 12 --pr-sha ${PR.headSha}\\n`,
       ),
     );
-    expect(run.stderr).toContain("takes the trigger's ci_run_id to be the run's id in the list");
+    expect(run.stderr).not.toContain("please report it");
+  });
+
+  it("gives up on a --ci-run-id at once when the PR's list holds newer runs but never this one", async () => {
+    // Another PR's run, then one of this PR: the list of this PR holds a run newer than the other PR's.
+    const elsewhere = JSON.parse(
+      (
+        await cli([
+          "trigger",
+          ...prFlagsWithout("--pr-sha"),
+          `--pr-sha=${"b".repeat(40)}`,
+          "--json",
+          "--no-run-check",
+        ])
+      ).stdout,
+    ).ci_run_id as number;
+    const newer = await start("done", 10 * MINUTE);
+    const started = clock.now();
+    const run = await cli([
+      "wait",
+      "--ci-config-id",
+      "12",
+      "--pr-sha",
+      PR.headSha,
+      "--json",
+      "--ci-run-id",
+      String(elsewhere),
+    ]);
+    expect(run.code).toBe(ExitCode.RequestFailed);
+    expect(clock.now() - started).toBeLessThan(10_000);
+    expect(run.stderr).toContain(
+      `run ${newer} is newer, so run ${elsewhere} would be listed too if it were one of them). The likely cause is the id`,
+    );
+    const document = JSON.parse(run.stdout);
+    expect(document).toMatchObject({
+      run: { id: elsewhere, status: null, outcome: "not-found" },
+      error: { kind: "run-not-listed", exitCode: 1, request: null },
+    });
+    expect(document.error.message).toContain(`Datafold CI run ${elsewhere} is not among the runs`);
   });
 
   it("exits 2 without a PR to list, sending nothing", async () => {

@@ -55,7 +55,7 @@ describe("a signal while waiting", () => {
       expect(run.code).toBe(code);
       expect(run.stderr).toMatch(
         new RegExp(
-          `error: stopped waiting \\(${signal}\\): Datafold CI run (\\d+) was processing after \\d+ s\\. The run goes on in Datafold; wait again with: datafold-ci wait --ci-config-id 12 --ci-run-id \\1 --pr-sha 1a2b3c4\\w+\\n$`,
+          `error: stopped waiting \\(${signal}\\) after \\d+ s: Datafold CI run (\\d+) was processing at the last check\\. The run goes on in Datafold; wait again with: datafold-ci wait --ci-config-id 12 --ci-run-id \\1 --pr-sha 1a2b3c4\\w+\\n$`,
         ),
       );
       expect(run.stderr).not.toContain(mock.apiKey);

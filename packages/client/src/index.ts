@@ -36,11 +36,14 @@ export type {
 export { classifyNetworkFailure, type NetworkFailure, type NetworkFailureKind } from "./network-failure.js";
 export type { Runtime } from "./runtime.js";
 export {
+  type CiRunHeartbeatEvent,
   type CiRunLister,
   type CiRunOutcome,
   type CiRunPollFailure,
   type CiRunStatusEvent,
+  defaultHeartbeatMs,
   TERMINAL_CI_RUN_STATUSES,
+  WAIT_FINAL_CHECK_MS,
   type WaitForCiRunOptions,
   waitForCiRun,
 } from "./wait-for-ci-run.js";

@@ -1,5 +1,7 @@
+import { fakeValue } from "@datafold-ci/testing";
 import { describe, expect, it } from "vitest";
 import {
+  type CiRunLister,
   DatafoldAuthError,
   DatafoldConnectionError,
   DatafoldInvalidResponseError,
@@ -104,11 +106,47 @@ describe("waitForCiRun outcomes", () => {
 
   it("ends not-found after 60 s naming the ids listed, so an id mismatch is no hang", async () => {
     const clock = fakeClock();
+    // Older runs only: 9001 could be a new run Datafold has not listed yet, so the wait gives it 60 s.
     const lister = scriptedRuns(clock, [runOf(7001, 0, "processing"), runOf(7002, 0, "processing")]);
-    const outcome = await waitForCiRun(lister, { ciConfigId: 12, ciRunId: 41, prSha: SHA, runtime: clock });
-    expect(outcome).toMatchObject({ kind: "not-found", listedIds: [7002, 7001] });
+    const outcome = await waitForCiRun(lister, { ciConfigId: 12, ciRunId: 9001, prSha: SHA, runtime: clock });
+    expect(outcome).toMatchObject({ kind: "not-found", reason: "appear-timeout", listedIds: [7002, 7001] });
     expect(outcome.elapsedMs).toBeGreaterThanOrEqual(60_000);
     expect(outcome.elapsedMs).toBeLessThan(60_000 + 15_000);
+  });
+
+  it("ends not-found at the second check that lists a newer run of the PR but not this one", async () => {
+    const clock = fakeClock();
+    const lister = scriptedRuns(clock, [runOf(7001, 0, "processing"), runOf(7002, 0, "processing")]);
+    const outcome = await waitForCiRun(lister, { ciConfigId: 12, ciRunId: 41, prSha: SHA, runtime: clock });
+    expect(outcome).toMatchObject({
+      kind: "not-found",
+      reason: "newer-runs-listed",
+      listedIds: [7002, 7001],
+      listCalls: 2,
+    });
+    expect(outcome.elapsedMs).toBeLessThanOrEqual(2_000);
+  });
+
+  it("keeps waiting for a run older than every listed one only while checks disagree", async () => {
+    const clock = fakeClock();
+    // A newer run, listed once, then gone (a list read mid-write): no two checks in a row, so 41 gets its time.
+    const lister = scriptedRuns(clock, [runOf(41, 30_000, "done", { appearsAt: 20_000 })]);
+    const [newer] = fakeValue("listCiRuns", "result", [{ id: 50, status: "processing", pr_sha: SHA }]);
+    let call = 0;
+    const flaky: CiRunLister = {
+      listCiRuns: async (...args) => {
+        const page = await lister.listCiRuns(...args);
+        call += 1;
+        return call === 1 ? [newer!, ...page] : page;
+      },
+    };
+    const outcome = await waitForCiRun(flaky, {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      runtime: clock,
+    });
+    expect(outcome).toMatchObject({ kind: "done", run: { id: 41 } });
   });
 
   it("times out with the run's last status", async () => {
@@ -147,6 +185,130 @@ describe("waitForCiRun outcomes", () => {
     await expect(
       waitForCiRun(scriptedRuns(clock, []), { ciConfigId: 12, ciRunId: 41, runtime: clock }),
     ).rejects.toThrow(/run 41: give prSha or prNum/);
+  });
+});
+
+describe("waitForCiRun's heartbeat", () => {
+  /** The times a wait reported anything (status changes, heartbeats), and the heartbeats' events. */
+  async function reports(options: { interval?: number; minutes?: number } = {}) {
+    const clock = fakeClock();
+    const start = clock.now();
+    const minutes = options.minutes ?? 40;
+    const times: number[] = [];
+    const beats: { elapsedMs: number; clockMs: number; status: string | undefined; heldMs: number }[] = [];
+    await waitForCiRun(scriptedRuns(clock, [runOf(41, minutes * MINUTE)]), {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      runtime: clock,
+      timeoutMs: 2 * 60 * MINUTE,
+      ...(options.interval && { initialIntervalMs: options.interval, maxIntervalMs: options.interval }),
+      onStatus: ({ elapsedMs }) => times.push(elapsedMs),
+      onHeartbeat: ({ elapsedMs, run, statusHeldMs }) => {
+        times.push(elapsedMs);
+        beats.push({ elapsedMs, clockMs: clock.now() - start, status: run?.status, heldMs: statusHeldMs });
+      },
+    });
+    const gaps = times.slice(1).map((time, i) => ({ after: times[i]!, gap: time - times[i]! }));
+    return { times, beats, gaps };
+  }
+
+  it("reports a status that holds at least every minute for 10 minutes, then at least every 5", async () => {
+    const { gaps, beats } = await reports();
+    for (const { after, gap } of gaps)
+      expect(gap).toBeLessThanOrEqual(after < 10 * MINUTE ? MINUTE : 5 * MINUTE);
+    // A 40-minute run: a line a minute for 10 minutes, then every 5 minutes, not one line per check.
+    expect(beats.length).toBeGreaterThanOrEqual(14);
+    expect(beats.length).toBeLessThanOrEqual(18);
+  });
+
+  it("beats on time even when checks are 5 minutes apart", async () => {
+    const { gaps } = await reports({ interval: 5 * MINUTE, minutes: 12 });
+    for (const { after, gap } of gaps)
+      expect(gap).toBeLessThanOrEqual(after < 10 * MINUTE ? MINUTE : 5 * MINUTE);
+  });
+
+  it("says the status the last check saw and the true time waited and held", async () => {
+    const { beats } = await reports({ minutes: 3 });
+    // "processing" from 5 s, seen at the check after it: the first beat comes a minute after that check.
+    expect(beats[0]).toMatchObject({ status: "processing" });
+    expect(beats[0]!.elapsedMs).toBeGreaterThan(MINUTE + 5_000);
+    expect(beats[0]!.elapsedMs).toBeLessThan(MINUTE + 15_000);
+    for (const beat of beats) {
+      expect(beat.elapsedMs).toBe(beat.clockMs);
+      expect(beat.heldMs).toBeLessThanOrEqual(beat.elapsedMs - 5_000);
+    }
+  });
+
+  it("follows heartbeatMs, and is off without onHeartbeat", async () => {
+    const clock = fakeClock();
+    const beats: number[] = [];
+    let seen = 0;
+    await waitForCiRun(scriptedRuns(clock, [runOf(41, 2 * MINUTE)]), {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      runtime: clock,
+      heartbeatMs: 20_000,
+      onStatus: ({ run, elapsedMs }) => {
+        if (run.status === "processing") seen = elapsedMs;
+      },
+      onHeartbeat: ({ elapsedMs }) => beats.push(elapsedMs),
+    });
+    expect(beats.slice(0, 3)).toEqual([seen + 20_000, seen + 40_000, seen + 60_000]);
+    const quiet = fakeClock();
+    await waitForCiRun(scriptedRuns(quiet, [runOf(41, 2 * MINUTE)]), {
+      ciConfigId: 12,
+      ciRunId: 41,
+      prSha: SHA,
+      runtime: quiet,
+    });
+    // Without a heartbeat the sleeps are the poll intervals only.
+    expect(quiet.sleeps.every((ms) => ms > 1_000 && ms <= 15_000)).toBe(true);
+  });
+});
+
+describe("waitForCiRun's checks within the wait", () => {
+  it("gives each check the client's budget, cut to what remains of the wait but never below 10 s", async () => {
+    const clock = fakeClock();
+    const lister = scriptedRuns(clock, [runOf(41, 10 * MINUTE)]);
+    const outcome = await waitForCiRun(
+      { ...lister, config: { totalTimeoutMs: 120_000 } },
+      { ciConfigId: 12, ciRunId: 41, prSha: SHA, runtime: clock, timeoutMs: 3 * MINUTE },
+    );
+    expect(outcome.kind).toBe("timed-out");
+    expect(lister.budgets[0]).toBe(120_000);
+    expect(Math.min(...(lister.budgets as number[]))).toBe(10_000);
+    expect(lister.budgets.every((budget) => budget !== undefined && budget <= 120_000)).toBe(true);
+  });
+
+  it("ends timed-out, without a failure report, when the check at the deadline runs out of time", async () => {
+    const clock = fakeClock();
+    const start = clock.now();
+    const failures: unknown[] = [];
+    const lister = scriptedRuns(clock, [runOf(41, 10 * MINUTE)]);
+    const listCiRuns = lister.listCiRuns;
+    const outcome = await waitForCiRun(
+      {
+        listCiRuns: async (...args: Parameters<typeof listCiRuns>) => {
+          if (clock.now() - start >= MINUTE) {
+            clock.sleep(10_000, new AbortController().signal);
+            throw new DatafoldTimeoutError("budget", { budget: "total", timeoutMs: 10_000 });
+          }
+          return listCiRuns(...args);
+        },
+      },
+      {
+        ciConfigId: 12,
+        ciRunId: 41,
+        prSha: SHA,
+        runtime: clock,
+        timeoutMs: MINUTE,
+        onPollFailure: ({ error }) => failures.push(error),
+      },
+    );
+    expect(outcome).toMatchObject({ kind: "timed-out", run: { status: "processing" } });
+    expect(failures).toEqual([]);
   });
 });
 

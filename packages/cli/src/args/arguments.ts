@@ -10,6 +10,7 @@ import type {
   WaitSettings,
 } from "../types.js";
 import {
+  DEFAULT_MAX_TIME_SECONDS,
   DEFAULT_POLL_INTERVAL_SECONDS,
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_SECONDS,
@@ -53,6 +54,14 @@ export function readArguments(
       max: MAX_TIMEOUT_SECONDS,
       unit: "seconds",
       example: "30 or 2.5",
+    }),
+    maxTimeSeconds: number("max-time", DEFAULT_MAX_TIME_SECONDS, {
+      whole: false,
+      min: 0,
+      aboveMin: true,
+      max: MAX_TIMEOUT_SECONDS,
+      unit: "seconds",
+      example: "120 or 2.5",
     }),
     retries: number("retries", DEFAULT_RETRIES, { whole: true, min: 0, max: MAX_RETRIES }),
     allowInsecureHttp: switched("allow-insecure-http"),

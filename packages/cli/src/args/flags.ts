@@ -10,8 +10,13 @@ export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_RETRIES = 2;
 /** The most `--retries` accepts: more would keep a pipeline waiting for minutes. */
 export const MAX_RETRIES = 10;
-/** The longest `--timeout` accepts, in seconds. */
+/** The longest `--timeout` and `--max-time` accept, in seconds. */
 export const MAX_TIMEOUT_SECONDS = 3600;
+/**
+ * The most one request may take in all, retries included, in seconds: the client's
+ * `clientDefaults.totalTimeoutMs` (a test holds the two equal). A number here, so `--help` loads no client.
+ */
+export const DEFAULT_MAX_TIME_SECONDS = 120;
 
 /** The longest wait `--wait-timeout` accepts by default, in seconds: the official SDK's one hour. */
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
@@ -38,6 +43,14 @@ export const CLI_FLAGS: readonly FlagSpec[] = [
     placeholder: "<seconds>",
     default: String(DEFAULT_TIMEOUT_SECONDS),
     description: `how long each attempt may take, in seconds (decimals allowed, e.g. 2.5; at most ${MAX_TIMEOUT_SECONDS})`,
+  },
+  {
+    name: "max-time",
+    type: "string",
+    placeholder: "<seconds>",
+    default: String(DEFAULT_MAX_TIME_SECONDS),
+    // Named after curl's flag of the same meaning; what a request covers is in each command's `flagNotes`.
+    description: `the most each request to Datafold may take in all, every attempt and the waits between them included, in seconds (at most ${MAX_TIMEOUT_SECONDS})`,
   },
   {
     name: "retries",
@@ -96,7 +109,8 @@ export const CLI_FLAGS: readonly FlagSpec[] = [
   {
     name: "json",
     type: "boolean",
-    description: "print the result as one JSON document on stdout, and nothing else",
+    description:
+      'print the result as one JSON document on stdout, and nothing else; a failure as { "error": { kind, message, exitCode, request } }',
   },
   {
     name: "dry-run",
@@ -112,7 +126,8 @@ export const CLI_FLAGS: readonly FlagSpec[] = [
   {
     name: "debug",
     type: "boolean",
-    description: "explain each step on stderr (the key redacted), with stack traces of unexpected errors",
+    description:
+      "explain each step on stderr (the key redacted): the plan's worst case, each request, a failure's cause chain, stack traces of unexpected errors",
   },
   { name: "help", short: "h", type: "boolean", description: "show this help" },
   { name: "version", type: "boolean", description: "print the version" },
@@ -122,7 +137,7 @@ export const CLI_FLAGS: readonly FlagSpec[] = [
 export const ALWAYS_ACCEPTED = ["quiet", "debug", "help", "version"] as const;
 
 /** The flags of every command that talks to Datafold. */
-export const CONNECTION_FLAGS = ["host", "allow-insecure-http", "timeout", "retries"] as const;
+export const CONNECTION_FLAGS = ["host", "allow-insecure-http", "timeout", "max-time", "retries"] as const;
 
 /** The variables the CLI's own flags read; an operation input must not read one of them. */
 export const CLI_VARIABLES: readonly string[] = CLI_FLAGS.flatMap((flag) => (flag.env ? [flag.env] : []));

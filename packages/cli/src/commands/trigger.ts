@@ -45,7 +45,11 @@ export const command: CliCommand = {
     "json",
     "dry-run",
   ],
-  flagNotes: { retries: describeRetried({ triggers: true }) },
+  flagNotes: {
+    retries: describeRetried({ triggers: true }),
+    "max-time":
+      "the trigger's request includes its looks at the PR's runs; with --wait, each status check is a request (the wait is --wait-timeout's)",
+  },
   examples: [
     "datafold-ci trigger --ci-config-id 123            # in a PR build: the rest is detected",
     "datafold-ci trigger --ci-config-id 123 --wait     # and fail the job if the run fails",
@@ -122,7 +126,7 @@ async function runTrigger(context: CommandContext): Promise<ExitCode> {
       for (const issue of error.issues) out.error(`${issue.field}: ${issue.message}`);
       return ExitCode.Usage;
     }
-    return reportFailure(error, connection, configId, out);
+    return reportFailure(error, connection, configId, out, { triggering: true });
   }
 
   if (switches.dryRun) {

@@ -21,7 +21,10 @@ export const command: CliCommand = {
   // The run list's path and the PR it is listed by; its paging is the wait's own business.
   takesInput: (input) => input.in === "path" || factOf(input) !== undefined,
   flags: ["ci-run-id", ...CONNECTION_FLAGS, "wait-timeout", "poll-interval", "json"],
-  flagNotes: { retries: describeRetried({ triggers: false }) },
+  flagNotes: {
+    retries: describeRetried({ triggers: false }),
+    "max-time": "each status check is a request (the wait is --wait-timeout's)",
+  },
   examples: [
     "datafold-ci wait --ci-config-id 123 --ci-run-id 4567   # the run an earlier job started",
     "datafold-ci wait --ci-config-id 123                    # the PR's newest run, PR detected from the CI",
@@ -38,7 +41,7 @@ async function runWait(context: CommandContext): Promise<ExitCode> {
   const ciRunId = args.ciRunId?.id ?? (await newestRunId(listing, out));
   if (typeof ciRunId !== "number") return ciRunId.exit;
   return waitAndReport(
-    { ciConfigId, ciRunId, ...keys },
+    { ciConfigId, ciRunId, ...keys, given: args.ciRunId },
     {
       connection,
       settings: args.wait,
@@ -58,10 +61,11 @@ async function newestRunId(listing: RunListing, out: Output): Promise<number | {
     // `limit` is the run list's page size (its override entry keeps the name checked by `pnpm generate`).
     const [newest] = await listRuns(connection.client, [ciConfigId.id, { ...listQuery(listing), limit: 1 }]);
     if (newest === undefined) {
-      out.error(
+      const message =
         `Datafold lists no run for ${describeListing(keys)} of CI config ${ciConfigId.id}: ` +
-          "trigger one first (datafold-ci trigger), or pass --ci-run-id.",
-      );
+        "trigger one first (datafold-ci trigger), or pass --ci-run-id.";
+      out.error(message);
+      out.failed({ kind: "no-runs", message, exitCode: ExitCode.RequestFailed, request: null });
       return { exit: ExitCode.RequestFailed };
     }
     out.info(`The PR's newest run is ${newest.id} (${newest.status}).`);

@@ -7,8 +7,9 @@ import {
 } from "@datafold-ci/client";
 import { envValue } from "../ci/read-variable.js";
 import type { CliOptions, ConnectionSettings, Env, Output, SourcedValue } from "../types.js";
-import { describeRetry } from "./failure-report.js";
 import { inspectNetwork, type NetworkContext } from "../net/network-context.js";
+import { causeLine } from "./failure-report.js";
+import { type RequestProgress, requestReporter } from "./request-progress.js";
 
 /** A client made from the command line and the environment, with what messages need to say about it. */
 export interface Connection {
@@ -18,6 +19,10 @@ export interface Connection {
   readonly timeoutSeconds: number;
   /** The proxy and CA options, for messages. */
   readonly network: NetworkContext;
+  /** `--max-time`, each request's whole budget, for messages. */
+  readonly maxTimeSeconds: number;
+  /** What the requests have done so far, for failure messages. */
+  readonly progress: RequestProgress;
 }
 
 /**
@@ -50,10 +55,10 @@ export function setUpClient(
     if (raw !== undefined) for (const secret of [raw, raw.trim()]) out.hide(secret);
   }
   const problems: string[] = [];
-  const { timeoutSeconds, retries, host: hostFlag } = settings;
+  const { timeoutSeconds, maxTimeSeconds, retries, host: hostFlag } = settings;
   const anyKey = clientDefaults.apiKeyVariables.some((name) => envValue(env, name)?.trim());
   if (!anyKey) problems.push(missingApiKey(env));
-  out.debug(`Each attempt may take ${timeoutSeconds} s; at most ${retries + 1} attempts.`);
+  const reporter = requestReporter(out, timeoutSeconds);
   // The client is given a fetch only to capture (--dry-run), trace (--debug) or honour an embedder's;
   // otherwise it uses the platform's.
   const fetch =
@@ -66,6 +71,7 @@ export function setUpClient(
       // Without --host the client reads DATAFOLD_HOST itself: host and key are resolved once, there.
       ...(hostFlag && { baseUrl: hostFlag.value }),
       timeoutMs: Math.round(timeoutSeconds * 1000),
+      totalTimeoutMs: Math.round(maxTimeSeconds * 1000),
       maxRetries: retries,
       allowInsecureHttp: settings.allowInsecureHttp,
       // The client's messages name these as a CLI user knows them.
@@ -75,23 +81,7 @@ export function setUpClient(
       },
       userAgent: `datafold-ci-cli/${__PACKAGE_VERSION__}`,
       ...(fetch && { fetch }),
-      onRetry: (event) => out.info(describeRetry(event, timeoutSeconds)),
-      onStartedRunCheck: (event) => {
-        if (event.type === "found")
-          out.info(
-            `attempt ${event.attempt} failed, yet it started Datafold CI run ${event.ciRunId}: not triggering again`,
-          );
-        else if (event.type === "unavailable")
-          (event.fallback === "stop" ? out.warn : out.debug)(
-            `could not look for a run the failed attempt started: ${event.reason}`,
-          );
-        else
-          out.debug(
-            event.type === "baseline"
-              ? `${event.runs} run(s) already listed for the PR head`
-              : `attempt ${event.attempt} started no run: retrying`,
-          );
-      },
+      ...reporter.callbacks,
     });
   } catch (error) {
     if (!(error instanceof DatafoldInputError)) throw error;
@@ -114,7 +104,9 @@ export function setUpClient(
   const apiKeyVariable =
     client?.config.apiKeySource ?? clientDefaults.apiKeyVariables.find((name) => envValue(env, name)?.trim());
   const connection =
-    client && problems.length === 0 ? { client, host, timeoutSeconds, network: network.context } : undefined;
+    client && problems.length === 0
+      ? { client, host, timeoutSeconds, maxTimeSeconds, progress: reporter.progress, network: network.context }
+      : undefined;
   return { connection, host, apiKeyVariable, problems };
 }
 
@@ -160,7 +152,7 @@ function tracing(fetch: typeof globalThis.fetch, out: Output): typeof globalThis
       out.debug(`← ${response.status} in ${Math.round(performance.now() - started)} ms`);
       return response;
     } catch (error) {
-      out.debug(`← no response after ${Math.round(performance.now() - started)} ms: ${String(error)}`);
+      out.debug(`← no response after ${Math.round(performance.now() - started)} ms: ${causeLine(error)}`);
       throw error;
     }
   };

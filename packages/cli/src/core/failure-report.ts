@@ -1,23 +1,24 @@
+import { CI_OPERATION_NAMES } from "@datafold-ci/api-description";
 import {
   clientDefaults,
   DatafoldApiError,
   DatafoldAuthError,
   DatafoldConnectionError,
-  type DatafoldError,
+  DatafoldError,
   DatafoldInvalidResponseError,
   DatafoldNotFoundError,
   DatafoldRateLimitError,
   DatafoldServerError,
   DatafoldTimeoutError,
   DatafoldValidationError,
-  type RetryEvent,
 } from "@datafold-ci/client";
 import { MAX_RETRIES } from "../args/flags.js";
 import { ExitCode } from "../exit-codes.js";
 import { explainNetworkFailure } from "../net/explain-network-failure.js";
 import type { NetworkContext } from "../net/network-context.js";
 import { describeSource } from "../output/describe.js";
-import type { Output, SourcedValue } from "../types.js";
+import type { ErrorKind, FailedRequest, Output, SourcedValue } from "../types.js";
+import { describeRequest, formatDelay, type RequestProgress } from "./request-progress.js";
 
 /** Where a failed call went, as messages name it: a `Connection` (client-setup.ts) is one. */
 export interface CallTarget {
@@ -26,6 +27,8 @@ export interface CallTarget {
   readonly timeoutSeconds: number;
   /** The proxy and CA options, for messages. */
   readonly network?: NetworkContext | undefined;
+  readonly maxTimeSeconds: number;
+  readonly progress: RequestProgress;
 }
 
 /** What a failure message refers to. */
@@ -35,10 +38,16 @@ export interface FailureContext {
   readonly host: SourcedValue;
   readonly ciConfigId: SourcedValue;
   readonly timeoutSeconds: number;
+  /** `--max-time`: each request's whole budget. */
+  readonly maxTimeSeconds: number;
   /** `--retries`: the client's `maxRetries`. */
   readonly maxRetries: number;
   /** The proxy and CA options: proxy and TLS failures are explained with them. */
   readonly network?: NetworkContext;
+  /** What the command's requests had done when it failed; nothing known when absent. */
+  readonly progress?: RequestProgress;
+  /** The failed call is the trigger's (its looks at the PR's runs included). */
+  readonly triggering?: boolean;
 }
 
 /**
@@ -59,6 +68,7 @@ export function explainFailure(error: unknown, context: FailureContext): string 
   }
   const proxy = context.network?.proxy;
   const via = proxy ? `, through the proxy at ${proxy.host} (from ${proxy.variable})` : "";
+  if (error instanceof DatafoldTimeoutError && error.budget === "total") return budgetSpent(error, context);
   if (error instanceof DatafoldTimeoutError)
     return (
       `Datafold did not answer within ${context.timeoutSeconds} s${attempts(error)}. ` +
@@ -97,31 +107,158 @@ export function explainFailure(error: unknown, context: FailureContext): string 
   return `${answered}. Check ${hostFlag(context)} and ${configId}.`;
 }
 
+/** How {@link reportFailure} words and prints a failure. */
+export interface ReportOptions {
+  /** Put before the message, e.g. `while waiting for Datafold CI run 7: `. */
+  readonly prefix?: string;
+  /** With `--json`, the document the error is added to (a wait's run); `{ error }` alone without it. */
+  readonly document?: Readonly<Record<string, unknown>>;
+  /** The failed call is the trigger's: a look at the PR's runs that failed is then said to be the trigger's. */
+  readonly triggering?: boolean;
+}
+
 /**
- * Prints what a failed call means ({@link explainFailure}) and returns exit 1; rethrows an error the client
- * does not describe, which is a bug (exit 70).
+ * Prints what a failed call means ({@link explainFailure}), with `--debug` its whole cause chain, and with
+ * `--json` the error document; returns exit 1. Rethrows an error the client does not describe, which is a
+ * bug (exit 70).
  */
 export function reportFailure(
   error: unknown,
   connection: CallTarget,
   ciConfigId: SourcedValue,
   out: Output,
-  prefix = "",
+  { prefix = "", document, triggering = false }: ReportOptions = {},
 ): ExitCode {
   const message = explainFailure(error, {
     baseUrl: connection.client.baseUrl,
     host: connection.host,
     ciConfigId,
     timeoutSeconds: connection.timeoutSeconds,
+    maxTimeSeconds: connection.maxTimeSeconds,
     maxRetries: connection.client.config.maxRetries,
     ...(connection.network && { network: connection.network }),
+    progress: connection.progress,
+    triggering,
   });
   if (message === undefined) throw error;
   out.error(`${prefix}${message}`);
+  if (out.debugEnabled) for (const line of causeChain(error)) out.debug(line);
+  out.failed(
+    {
+      kind: errorKind(error),
+      message: `${prefix}${message}`,
+      exitCode: ExitCode.RequestFailed,
+      request: failedRequest(error),
+    },
+    document,
+  );
   return ExitCode.RequestFailed;
 }
 
-/** Prints every problem with the input and that nothing was sent; the exit code of a usage error. */
+/**
+ * Each error down `error`'s cause chain on a line of its own, with its code: what `--debug` prints under a
+ * failure, so `TypeError: fetch failed` shows the `ECONNREFUSED` beneath it. The output filter redacts the key.
+ *
+ * @example
+ * causeChain(error);
+ * // ["DatafoldConnectionError: The connection to Datafold failed for GET …", "  caused by TypeError: fetch failed",
+ * //  "  caused by Error: connect ECONNREFUSED 127.0.0.1:9"]
+ */
+export function causeChain(error: unknown): string[] {
+  const lines: string[] = [];
+  const visit = (value: unknown, depth: number, lead: string) => {
+    if (depth > 8 || value === undefined) return;
+    lines.push(`${depth === 0 ? "" : "  "}${lead}${describeError(value)}`);
+    if (!(value instanceof Error)) return;
+    // Node's connect failure over several addresses: one error per address, none in `cause`.
+    if (value instanceof AggregateError)
+      for (const inner of value.errors) visit(inner, depth + 1, depth === 0 ? "caused by " : "and ");
+    visit(value.cause, depth + 1, "caused by ");
+  };
+  visit(error, 0, "");
+  return lines;
+}
+
+/** {@link causeChain} on one line, for a `--debug` trace: `TypeError: fetch failed caused by Error: connect ECONNREFUSED …`. */
+export function causeLine(error: unknown): string {
+  return causeChain(error)
+    .map((line) => line.trim())
+    .join(" ");
+}
+
+function describeError(value: unknown): string {
+  if (!(value instanceof Error)) return String(value);
+  const code = (value as { code?: unknown }).code;
+  const text = `${value.name}: ${value.message || "(no message)"}`;
+  return typeof code === "string" && !value.message.includes(code) ? `${text} (${code})` : text;
+}
+
+/** The error's kind for `--json`: what Datafold answered, or why no answer came. */
+function errorKind(error: unknown): ErrorKind {
+  if (error instanceof DatafoldConnectionError) return error.kind;
+  if (error instanceof DatafoldTimeoutError) return "timeout";
+  if (error instanceof DatafoldInvalidResponseError) return "invalid-response";
+  if (error instanceof DatafoldAuthError) return "auth";
+  if (error instanceof DatafoldNotFoundError) return "not-found";
+  if (error instanceof DatafoldValidationError) return "validation";
+  if (error instanceof DatafoldRateLimitError) return "rate-limit";
+  if (error instanceof DatafoldServerError) return "server";
+  return error instanceof DatafoldApiError ? "http" : "failed";
+}
+
+/** The request a client error names, as `--json` reports it. */
+function failedRequest(error: unknown): FailedRequest | null {
+  if (!(error instanceof DatafoldError) || error.request === undefined) return null;
+  const [method = "", url = ""] = error.request.split(" ");
+  const status =
+    error instanceof DatafoldApiError || error instanceof DatafoldInvalidResponseError
+      ? error.status
+      : undefined;
+  return {
+    operation: error.method ?? "",
+    method,
+    url,
+    ...(error.attempts !== undefined && { attempts: error.attempts }),
+    ...(status !== undefined && { status }),
+  };
+}
+
+/**
+ * `--max-time` ran out: which request was pending, after how many attempts, and (for the trigger) whether a
+ * run may have been started.
+ */
+function budgetSpent(error: DatafoldTimeoutError, context: FailureContext): string {
+  const progress = context.progress;
+  const listing = error.method === CI_OPERATION_NAMES.listRuns;
+  const where = error.request === undefined ? "" : ` (${error.request})`;
+  // The client counts the attempts made; whether one was in flight when the budget ran out it does not say.
+  const made =
+    error.attempts === undefined || error.attempts === 0
+      ? "before its first attempt"
+      : `after ${error.attempts} attempt${error.attempts === 1 ? "" : "s"}`;
+  let pending = `${describeRequest(error.method)}${where}, ${made}`;
+  let outcome = "";
+  if (listing && context.triggering && !progress?.lookedBeforeTrigger) {
+    pending = `listing the PR's runs before the trigger${where}, ${made}`;
+    outcome = " The trigger was not sent: no run was started.";
+  } else if (listing && context.triggering) {
+    const attempt = progress?.failedTriggerAttempts ? ` ${progress.failedTriggerAttempts}` : "";
+    pending = `looking for a run the failed trigger attempt${attempt} may have started${where}, ${made}`;
+    outcome = " That attempt may have started a run: datafold-ci runs lists the PR's runs.";
+  } else if (error.method === CI_OPERATION_NAMES.trigger)
+    outcome = error.attempts
+      ? " An attempt without an answer may still have started a run: datafold-ci runs lists the PR's runs."
+      : " The trigger was not sent: no run was started.";
+  return (
+    `--max-time ${Number(context.maxTimeSeconds.toFixed(1))} s ran out while ${pending}.${outcome} ` +
+    `Raise --max-time, or check the network path to ${context.baseUrl} (${hostFlag(context)}).`
+  );
+}
+
+/**
+ * Prints every problem with the input and that nothing was sent (with `--json`, the error document too);
+ * the exit code of a usage error.
+ */
 export function reportInputProblems(
   problems: readonly string[],
   command: string,
@@ -129,6 +266,13 @@ export function reportInputProblems(
 ): typeof ExitCode.Usage {
   for (const problem of problems) out.error(problem);
   out.note(`Nothing was sent. Run "datafold-ci ${command} --help" for every flag and variable.`);
+  out.failed({
+    kind: "usage",
+    message: problems.join("; "),
+    exitCode: ExitCode.Usage,
+    request: null,
+    problems,
+  });
   return ExitCode.Usage;
 }
 
@@ -152,26 +296,6 @@ function orList(statuses: readonly number[]): string {
   return statuses.length < 2
     ? statuses.join("")
     : `${statuses.slice(0, -1).join(", ")} or ${statuses.at(-1)}`;
-}
-
-/** The progress line for a retry: `rate limited by Datafold, retrying in 2 s (attempt 2 of 3)`. */
-export function describeRetry(event: RetryEvent, timeoutSeconds: number): string {
-  const why =
-    event.reason === "timeout"
-      ? `no answer from Datafold within ${timeoutSeconds} s`
-      : event.reason === "connection"
-        ? "the connection to Datafold failed"
-        : event.status === 429
-          ? "rate limited by Datafold"
-          : `Datafold answered ${event.status}`;
-  return `${why}, retrying in ${formatDelay(event.delayMs)} (attempt ${event.attempt} of ${event.maxAttempts})`;
-}
-
-/** `250 ms`, `1.5 s`, `60 s`, `5 min`, `3 h`: a retry's wait, or the one a `Retry-After` asked for. */
-function formatDelay(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${Number((ms / 1000).toFixed(1))} s`;
-  return ms < 7_200_000 ? `${Math.ceil(ms / 60_000)} min` : `${Number((ms / 3_600_000).toFixed(1))} h`;
 }
 
 function hostFlag(context: FailureContext): string {

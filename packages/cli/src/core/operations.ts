@@ -104,10 +104,14 @@ export function uploadChanges(client: DatafoldClient, args: readonly unknown[]):
   return callOperation<typeof CI_OPERATION_NAMES.upload, JobAnswer>(client, CI_OPERATION_NAMES.upload, args);
 }
 
-/** The client as `waitForCiRun` uses it: its run list, reached by name like every operation here. */
+/**
+ * The client as `waitForCiRun` uses it: its run list, reached by name like every operation here, and its
+ * options (each check's budget is the client's `totalTimeoutMs`, cut to what remains of the wait).
+ */
 export function runLister(client: DatafoldClient): RunLister {
   type Runs = Awaited<ReturnType<RunLister["listCiRuns"]>>;
   return {
+    config: client.config,
     listCiRuns: (ciConfigId, query, options) =>
       callOperation<typeof CI_OPERATION_NAMES.listRuns, Runs>(
         client,

@@ -32,20 +32,24 @@ export interface ScriptedRun {
 
 /**
  * A `listCiRuns` over scripted runs on `clock`, newest (last given) first, honouring `pr_sha`,
- * `pr_num`, `limit` and `offset`; `failures` are thrown by the first calls, in order. Records each query.
+ * `pr_num`, `limit` and `offset`; `failures` are thrown by the first calls, in order. Records each query,
+ * and the `totalTimeoutMs` each call was given.
  */
 export function scriptedRuns(
   clock: Runtime,
   runs: readonly ScriptedRun[],
   failures: unknown[] = [],
-): CiRunLister & { queries: CiRunListQuery[] } {
+): CiRunLister & { queries: CiRunListQuery[]; budgets: (number | undefined)[] } {
   const start = clock.now();
   const queries: CiRunListQuery[] = [];
+  const budgets: (number | undefined)[] = [];
   return {
     queries,
+    budgets,
     listCiRuns: async (_ciConfigId, query = {}, options = {}) => {
       options.signal?.throwIfAborted();
       queries.push(query);
+      budgets.push(options.totalTimeoutMs);
       if (failures.length > 0) throw failures.shift();
       const at = clock.now() - start;
       const listed = runs
