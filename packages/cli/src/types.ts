@@ -293,6 +293,11 @@ export interface CliCommand {
    * canonical name: what `--retries` retries depends on the calls a command makes.
    */
   readonly flagNotes?: Readonly<Record<string, string>>;
+  /**
+   * What an exit code means for this command, where the overview's meaning (worded for `trigger`) would
+   * mislead: `0` for `runs` is a listing, not a run's outcome.
+   */
+  readonly exitMeanings?: Readonly<Partial<Record<ExitCode, string>>>;
   /** Example lines for `--help`. */
   readonly examples: readonly string[];
   /**

@@ -20,6 +20,11 @@ export const command: CliCommand = {
   operation: CI_OPERATION_NAMES.upload,
   flags: [...CONNECTION_FLAGS, "require-run", "json"],
   flagNotes: { retries: describeRetried({ triggers: false }) },
+  exitMeanings: {
+    0: "the diffs were sent to the PR's waiting run; or Datafold had none waiting and `--require-run` was not given",
+    1: "Datafold or network failure after every retry",
+    3: "`--require-run` was given and Datafold had no run waiting for the PR",
+  },
   examples: [
     "datafold-ci submit --ci-config-id 123 --pr-num 7 --diffs diffs.json",
     `echo '[{"prod":"db.sch.orders","pr":"db.pr_7.orders","pk":["id"]}]' | datafold-ci submit --ci-config-id 123 --pr-num 7`,

@@ -22,6 +22,10 @@ export const command: CliCommand = {
   takesInput: (input) => input.in === "path" || factOf(input) !== undefined,
   flags: ["ci-run-id", ...CONNECTION_FLAGS, "wait-timeout", "poll-interval", "json"],
   flagNotes: { retries: describeRetried({ triggers: false }) },
+  exitMeanings: {
+    0: "the run ended `done`",
+    1: "Datafold or network failure after every retry (401, 403 and 404 end the wait); or the run never appeared in the list, or the PR has none",
+  },
   examples: [
     "datafold-ci wait --ci-config-id 123 --ci-run-id 4567   # the run an earlier job started",
     "datafold-ci wait --ci-config-id 123                    # the PR's newest run, PR detected from the CI",
