@@ -308,8 +308,8 @@ export function inputProblems(
         );
     }
   missing.sort((a, b) => inputs.indexOf(a) - inputs.indexOf(b));
-  const ciMissing = missing.filter((input) => factOf(input) !== undefined);
-  if (ciMissing.length > 0) messages.push(summarise(ciMissing, resolution.detection));
+  const summary = summarise(missing, resolution.detection);
+  if (summary !== undefined) messages.push(summary);
   messages.push(
     ...missing.map((input) => explainMissing(input, resolution.gaps.get(input.name), resolution.detection)),
   );
@@ -366,12 +366,22 @@ function explainMissing(input: CliInput, gap: string | undefined, detection: CiD
   return `${[head, where, gap].filter(Boolean).join("; ")}.`;
 }
 
-function summarise(missing: readonly CliInput[], detection: CiDetection): string {
-  const flags = missing.map((input) => input.flag).join(", ");
+/**
+ * One line before the missing values' own: why the CI gave none of the PR facts among them. Only the facts
+ * a CI could give count (never the config id); in a PR build, only those the detected CI has a variable
+ * for, since each of the others says on its own line that this CI has none.
+ */
+function summarise(missing: readonly CliInput[], detection: CiDetection): string | undefined {
   const { provider } = detection;
+  const facts = missing.filter((input) => {
+    const fact = factOf(input);
+    return fact !== undefined && (!provider || !detection.reading.pullRequest || provider.variables[fact]);
+  });
+  if (facts.length === 0) return undefined;
+  const flags = facts.map((input) => input.flag).join(", ");
   if (!provider)
     return `No CI system was detected (looked for ${ciProviders.map((p) => p.name).join(", ")}): pass ${flags}.`;
   if (!detection.reading.pullRequest)
     return `${provider.name} was detected, but this build is not ${provider.prBuild}: ${detection.reading.reason}. To trigger a run from it anyway, pass ${flags}.`;
-  return `${provider.name} was detected, in a PR build, but did not supply everything: pass ${flags}.`;
+  return `${provider.name} was detected, in a PR build, but did not supply every value it has a variable for: pass ${flags}.`;
 }
