@@ -184,10 +184,10 @@ describe("bad input: exit 2, the flag named, where the value came from, nothing 
     const unset = await runInProcess(["trigger", ...PR_FLAGS], {});
     expect(unset.code).toBe(ExitCode.Usage);
     expect(unset.stderr).toMatch(
-      /DATAFOLD_API_KEY is not set: set it to a Datafold API key, from your CI's secret store/,
+      /DATAFOLD_API_KEY is not set: set it to a Datafold API key from your CI's secret store/,
     );
     const blank = await runInProcess(["trigger", ...PR_FLAGS], { DATAFOLD_API_KEY: "" });
-    expect(blank.stderr).toMatch(/DATAFOLD_API_KEY is set but empty: CI systems withhold secrets/);
+    expect(blank.stderr).toMatch(/DATAFOLD_API_KEY is set but empty: a CI passes a secret it withholds/);
     expect([unset.requests, blank.requests]).toEqual([[], []]);
   });
 
