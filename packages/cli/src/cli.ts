@@ -97,6 +97,7 @@ export async function runCli(options: CliOptions): Promise<ExitCode> {
       return usageError(`${foreign} is not a flag of ${entry.name}`, entry.name, options);
     const inputs = takenInputs(command, operation);
     const args = readArguments(commandLine, options.env, { inputs, takes: command.flags });
+    for (const note of args.notes) out.debug(note);
     return await command.run({ name: entry.name, args, operation, inputs, options, out });
   } catch (error) {
     out.error(

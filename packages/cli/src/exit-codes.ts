@@ -82,7 +82,8 @@ export function exitCodeLines(
   meanings: Readonly<Partial<Record<ExitCode, string>>> = {},
 ): string[] {
   return codes.map(
-    (code) => `  ${String(code).padStart(3)}  ${(meanings[code] ?? EXIT_CODE_MEANINGS[code]).replaceAll("`", "")}`,
+    (code) =>
+      `  ${String(code).padStart(3)}  ${(meanings[code] ?? EXIT_CODE_MEANINGS[code]).replaceAll("`", "")}`,
   );
 }
 

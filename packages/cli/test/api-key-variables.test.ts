@@ -54,7 +54,10 @@ describe("an empty key", () => {
   it.each([
     ["github-actions", /GitHub Actions passes no secrets to workflows run for pull requests from forks/],
     ["gitlab-ci", /GitLab CI passes protected variables only to pipelines of protected branches/],
-    ["bitbucket-pipelines", /Bitbucket Pipelines passes no secured variables to pipelines of pull requests from forks/],
+    [
+      "bitbucket-pipelines",
+      /Bitbucket Pipelines passes no secured variables to pipelines of pull requests from forks/,
+    ],
   ] as const)("names the usual cause on %s, and only that CI's", async (id, cause) => {
     const run = await keyErrors({ ...environments[id].pr, DATAFOLD_API_KEY: "" });
     expect(run.errors).toHaveLength(1);
