@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "../src/exit-codes.js";
-import { environments, PR, PR_BODY, PR_FLAGS, prFlagsWithout } from "./fixtures/ci-environments.js";
+import { environments, PR, PR_BODY, prFlagsWithout } from "./fixtures/ci-environments.js";
 import { IN_PROCESS_ENV, runInProcess, TEST_KEY } from "./run-in-process.js";
 
 // Values pasted into a CI's settings often carry a space or a line break; the key always was trimmed.
