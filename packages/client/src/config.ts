@@ -2,7 +2,13 @@ import { API_KEY_VARIABLES, AUTHORIZATION_KEY_PREFIX } from "@datafold-ci/api-de
 import { defaultEnv, type Env, firstSetEnv, readEnv } from "./env.js";
 import { DatafoldInputError } from "./errors.js";
 import type { InputIssue } from "./input-issue.js";
-import type { CallOptions, DatafoldClientOptions, RetryEvent, StartedRunCheckEvent } from "./options.js";
+import type {
+  CallOptions,
+  ClientWarning,
+  DatafoldClientOptions,
+  RetryEvent,
+  StartedRunCheckEvent,
+} from "./options.js";
 import { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, TRIGGER_RETRYABLE_STATUSES } from "./retry-policy.js";
 
 /**
@@ -60,6 +66,7 @@ const CLIENT_OPTION_NAMES = [
   "allowInsecureHttp",
   "onRetry",
   "onStartedRunCheck",
+  "onWarning",
   "env",
   "userAgent",
   "sources",
@@ -99,6 +106,7 @@ export interface ClientConfig extends ResolvedConfig {
   readonly headers: Readonly<Record<string, string>>;
   readonly onRetry: ((event: RetryEvent) => void) | undefined;
   readonly onStartedRunCheck: ((event: StartedRunCheckEvent) => void) | undefined;
+  readonly onWarning: ((warning: ClientWarning) => void) | undefined;
 }
 
 /**
@@ -114,7 +122,7 @@ export function resolveClientConfig(
   const key = resolveApiKey(options, env, issues);
   const baseUrl = resolveBaseUrl(options, env, defaults.baseUrl, issues);
   issues.push(...checkAttemptOptions(options));
-  for (const name of ["fetch", "onRetry", "onStartedRunCheck"] as const) {
+  for (const name of ["fetch", "onRetry", "onStartedRunCheck", "onWarning"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function")
       issues.push({ field: name, message: `must be a function (got ${typeof options[name]})` });
   }
@@ -154,6 +162,7 @@ export function resolveClientConfig(
     },
     onRetry: options.onRetry,
     onStartedRunCheck: options.onStartedRunCheck,
+    onWarning: options.onWarning,
   };
 }
 
@@ -199,7 +208,7 @@ export function unknownOptions(options: object, known: readonly string[]): Input
 }
 
 /** The known name closest to `name`: sharing a prefix, or a few edits away. */
-function nearest(name: string, known: readonly string[]): string | undefined {
+export function nearest(name: string, known: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
   const prefixed = known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
   if (prefixed) return prefixed;
