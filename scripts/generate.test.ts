@@ -141,7 +141,9 @@ describe("pnpm generate", () => {
     await writeFile(join(root, "README.md"), text.replace("<!-- exit-codes:end -->\n", ""));
     const run = await generate(root, "--check");
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('README.md has no "<!-- exit-codes:start -->" and "<!-- exit-codes:end -->" lines');
+    expect(run.stderr).toContain(
+      'README.md has no "<!-- exit-codes:start -->" and "<!-- exit-codes:end -->" lines',
+    );
   });
 
   it("an optional property added to APIPrDetails reaches the types and the runtime schema", async () => {

@@ -20,8 +20,9 @@ const { values } = parseArgs({
 });
 const root = resolve(values.root);
 // The pnpm the repository pins (`packageManager`), spelled as the README's commands run it.
-const PNPM: string = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"))
-  .packageManager;
+const PNPM: string = JSON.parse(
+  await readFile(new URL("../package.json", import.meta.url), "utf8"),
+).packageManager;
 
 const expected = await Promise.all([renderAll(root), renderReadmeSections(root)])
   .then(([files, readmes]) => new Map([...files, ...readmes]))
