@@ -76,3 +76,22 @@ describe("submit's diffs from standard input", () => {
     expect(stderr).toContain("stdin is not JSON");
   }, 30_000);
 });
+
+describe("a diff field the API does not declare", () => {
+  const typo = [{ prod: "db.analytics.orders", pr: "db.pr_7.orders", include_column: ["id"] }];
+
+  it("is named with --debug (Datafold ignores it), and the diffs are sent as given", async () => {
+    const run = await runInProcess([...SUBMIT, "--debug"], IN_PROCESS_ENV, { stdin: [JSON.stringify(typo)] });
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(run.stderr).toContain(
+      "diffs[0].include_column is not a field of CiDiff in the API description, so Datafold ignores it (did you mean include_columns?)",
+    );
+    expect(run.requests[0]?.body).toEqual(typo);
+  });
+
+  it("is not mentioned without --debug", async () => {
+    const run = await runInProcess(SUBMIT, IN_PROCESS_ENV, { stdin: [JSON.stringify(typo)] });
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(run.stderr).not.toContain("include_column");
+  });
+});

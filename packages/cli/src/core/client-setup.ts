@@ -78,6 +78,8 @@ export function setUpClient(
       userAgent: `datafold-ci-cli/${__PACKAGE_VERSION__}`,
       ...(fetch && { fetch }),
       onRetry: (event) => out.info(describeRetry(event, timeoutSeconds)),
+      // A field the spec does not declare is sent, and ignored by Datafold: worth a line when debugging.
+      onWarning: (warning) => out.debug(`${warning.field} ${warning.message}`),
       onStartedRunCheck: (event) => {
         if (event.type === "found")
           out.info(
