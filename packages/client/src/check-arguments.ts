@@ -7,9 +7,9 @@ import {
   type OperationValidators,
   otherSentence,
 } from "@datafold-ci/api-description";
-import { nearest } from "./config.js";
 import { describeValue } from "./describe-value.js";
 import type { InputIssue } from "./input-issue.js";
+import { nearest } from "./nearest-name.js";
 
 /**
  * Checks the positional arguments of one client method (options excluded) with the validators
