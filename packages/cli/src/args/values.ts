@@ -54,8 +54,8 @@ function expectation({ whole, min, max, aboveMin, unit, example }: NumberRule): 
 }
 
 /**
- * The value an operation input's text stands for, by the input's type: digits (signed or not) as a number, `true`/`false`
- * as a boolean, JSON for arrays, objects and mixed types. Text that does not read as its type is returned
+ * The value an operation input's text stands for, by the input's type: digits (signed or not) as a number,
+ * `true`/`false` as a boolean, JSON for arrays, objects and mixed types. Text that does not read as its type is returned
  * as it is: the operation's check then refuses it, naming what was expected (`Input should be a valid
  * integer`), which says more than a second parser could.
  */

@@ -162,7 +162,7 @@ function misplacedKeyVariables(env: Env): string[] {
   const own = new Set(everyFlag().flatMap((flag) => (flag.env ? [flag.env] : [])));
   const accepted = clientDefaults.apiKeyVariables;
   return Object.keys(env).filter((name) => {
-    if (accepted.includes(name) || own.has(name) || !envValue(env, name)?.trim()) return false;
+    if (accepted.includes(name) || own.has(name) || envValue(env, name) === undefined) return false;
     const upper = name.toUpperCase();
     return (
       accepted.some((key) => editDistance(upper, key) <= 2) ||
