@@ -97,10 +97,11 @@ describe("pnpm generate", () => {
     });
     const check = await generate(root, "--check");
     expect(check.code).toBe(1);
-    expect(check.stderr).toContain(`stale:   ${TYPES}`);
-    expect(check.stderr).toContain(`stale:   ${RUNTIME}`);
-    expect(check.stderr).toContain(`stale:   ${CLI_INPUTS}`);
-    expect(check.stderr).toContain("pnpm generate");
+    expect(check.stderr).toContain(`\n  stale: ${TYPES}\n`);
+    expect(check.stderr).toContain(`\n  stale: ${RUNTIME}\n`);
+    expect(check.stderr).toContain(`\n  stale: ${CLI_INPUTS}\n`);
+    // The command as the README writes it, with the pinned pnpm.
+    expect(check.stderr).toContain("Run `npx -y pnpm@10.20.0 generate` and commit the result.");
 
     expect((await generate(root)).code).toBe(0);
     expect(await generate(root, "--check")).toMatchObject({ code: 0 });
@@ -111,7 +112,38 @@ describe("pnpm generate", () => {
     await writeFile(join(root, "packages/types/src/generated/old-api.ts"), "export {};\n");
     const check = await generate(root, "--check");
     expect(check.code).toBe(1);
-    expect(check.stderr).toContain("orphan:  packages/types/src/generated/old-api.ts");
+    expect(check.stderr).toContain("orphan: packages/types/src/generated/old-api.ts");
+  });
+
+  it("writes the READMEs' exit-code tables from the CLI's exit codes, and --check names a README that differs", async () => {
+    const readmes = ["README.md", "packages/cli/README.md"];
+    for (const file of readmes) await cp(join(repoRoot, file), join(root, file));
+    await generate(root);
+    for (const file of readmes)
+      expect(await readFile(join(root, file), "utf8"), file).toBe(
+        await readFile(join(repoRoot, file), "utf8"),
+      );
+    const { EXIT_CODE_MEANINGS } = await import("../packages/cli/src/exit-codes.js");
+    const cli = join(root, "packages/cli/README.md");
+    const text = await readFile(cli, "utf8");
+    expect(text).toContain(`| 4    | ${EXIT_CODE_MEANINGS[4].padEnd(10)}`);
+    await writeFile(cli, text.replace(EXIT_CODE_MEANINGS[4], "the run failed"));
+    const check = await generate(root, "--check");
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain("\n  stale: packages/cli/README.md\n");
+    expect(check.stderr).not.toContain("stale: README.md");
+    expect((await generate(root)).code).toBe(0);
+    expect(await readFile(cli, "utf8")).toBe(text);
+  });
+
+  it("fails naming the README and the markers when a README lost its exit-code section's markers", async () => {
+    const text = await readFile(join(repoRoot, "README.md"), "utf8");
+    await writeFile(join(root, "README.md"), text.replace("<!-- exit-codes:end -->\n", ""));
+    const run = await generate(root, "--check");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'README.md has no "<!-- exit-codes:start -->" and "<!-- exit-codes:end -->" lines',
+    );
   });
 
   it("an optional property added to APIPrDetails reaches the types and the runtime schema", async () => {

@@ -1,6 +1,7 @@
 /**
- * The one generation entry point: `pnpm generate` writes everything derived from `spec/`;
- * `pnpm generate --check` writes nothing and exits 1 naming each stale, missing or orphaned file.
+ * The one generation entry point: `pnpm generate` writes everything derived from `spec/`, and the README
+ * sections derived from code (`codegen/readme-sections.ts`: the exit-code tables); `pnpm generate --check`
+ * writes nothing and exits 1 naming each stale, missing or orphaned file.
  *
  * Options: `--root <dir>` generates for another checkout (tests run it on a temporary copy).
  */
@@ -8,6 +9,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { README_FILES, renderReadmeSections } from "./codegen/readme-sections.js";
 import { GENERATED_DIRS, GENERATED_FILES, renderAll } from "./codegen/render-all.js";
 
 const { values } = parseArgs({
@@ -17,28 +19,34 @@ const { values } = parseArgs({
   },
 });
 const root = resolve(values.root);
+// The pnpm the repository pins (`packageManager`), spelled as the README's commands run it.
+const PNPM: string = JSON.parse(
+  await readFile(new URL("../package.json", import.meta.url), "utf8"),
+).packageManager;
 
-const expected = await renderAll(root).catch((error: unknown) => {
-  // A broken or missing spec is the user's input, not our bug: say what is wrong, no stack trace.
-  process.stderr.write(`generate: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(2);
-});
+const expected = await Promise.all([renderAll(root), renderReadmeSections(root)])
+  .then(([files, readmes]) => new Map([...files, ...readmes]))
+  .catch((error: unknown) => {
+    // A broken or missing spec is the user's input, not our bug: say what is wrong, no stack trace.
+    process.stderr.write(`generate: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  });
 const onDisk = await readGeneratedDirs(root);
 const problems: string[] = [];
 for (const [path, content] of expected) {
   const current = onDisk.get(path);
   if (current === undefined) problems.push(`missing: ${path}`);
-  else if (current !== content) problems.push(`stale:   ${path}`);
+  else if (current !== content) problems.push(`stale: ${path}`);
 }
 for (const path of onDisk.keys()) {
-  if (!expected.has(path)) problems.push(`orphan:  ${path} (no document in spec/ produces it)`);
+  if (!expected.has(path)) problems.push(`orphan: ${path} (no document in spec/ produces it)`);
 }
 
 if (values.check) {
   if (problems.length > 0) {
     process.stderr.write(
       `Generated output is out of date with spec/:\n${problems.map((p) => `  ${p}`).join("\n")}\n` +
-        "Run `pnpm generate` and commit the result.\n",
+        `Run \`npx -y ${PNPM} generate\` and commit the result.\n`,
     );
     process.exit(1);
   }
@@ -61,7 +69,7 @@ async function readGeneratedDirs(root: string): Promise<Map<string, string>> {
     for (const name of names.sort())
       files.set(`${dir}/${name}`, await readFile(join(root, dir, name), "utf8"));
   }
-  for (const path of GENERATED_FILES) {
+  for (const path of [...GENERATED_FILES, ...README_FILES]) {
     const content = await readFile(join(root, path), "utf8").catch(() => undefined);
     if (content !== undefined) files.set(path, content);
   }

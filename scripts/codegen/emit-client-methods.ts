@@ -39,8 +39,9 @@ export function emitClientMethods(
   const hooks = [...new Set(signatures.flatMap((s) => (s.retryHook ? [s.retryHook] : [])))];
   for (const hook of hooks) {
     const file = `${HOOK_DIR}/${kebabCase(hook)}.ts`;
-    // Checked where the client's sources are (a copy of spec/ alone has none to check against).
-    if (existsSync(join(root, HOOK_DIR)) && !existsSync(join(root, file)))
+    // Checked where the client's sources are: a copy of spec/ alone has none to check against, though a
+    // generate there has written the client's generated folder inside HOOK_DIR (so test for the loop).
+    if (existsSync(join(root, HOOK_DIR, "request-loop.ts")) && !existsSync(join(root, file)))
       throw new Error(
         `${overridesFile}: retry: ${hook} names no retry hook (expected ${file} exporting ${hook})`,
       );

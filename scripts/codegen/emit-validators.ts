@@ -6,6 +6,7 @@ import type {
   OperationDescription,
 } from "../../packages/api-description/src/api-description.js";
 import { FORMAT_CHECKS, type FormatName } from "../../packages/api-description/src/formats.js";
+import { bodyShape } from "./body-shape.js";
 import { camelCase } from "./emit-operations.js";
 import * as sentences from "../../packages/api-description/src/sentences.js";
 import type { JsonObject } from "./json-object.js";
@@ -177,6 +178,8 @@ export function emitValidators(
       if (operation.requestBody.required) entry.push("bodyRequired: true");
       const fields = objectFields(operation.requestBody.schema, description);
       if (fields) entry.push(`bodyFields: ${JSON.stringify(fields)}`);
+      const shape = bodyShape(operation.requestBody.schema, description.schemas);
+      if (shape) entry.push(`bodyShape: ${JSON.stringify(shape)}`);
     }
     const responses = Object.entries(operation.responses)
       .filter(([status, response]) => /^2\d\d$/.test(status) && response.schema !== undefined)

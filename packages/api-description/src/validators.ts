@@ -52,6 +52,8 @@ export interface OperationValidators {
    * logical order; a document dumped with sorted keys keeps it only there), then the other properties.
    */
   readonly bodyFields?: readonly string[];
+  /** The names the body's schema declares, where a body could hold a name it does not (see {@link BodyShape}). */
+  readonly bodyShape?: BodyShape;
   /** The JSON success answers, by status (`"200"`): the spec's schema alone, with no client rule added. */
   readonly responses: Readonly<Record<string, CompiledValidator>>;
 }
@@ -61,3 +63,23 @@ export type DocumentValidators = Readonly<Record<string, OperationValidators>>;
 
 /** The sentence of every keyword a document's validators can fail on, by keyword (`type`, `enum`, …). */
 export type DocumentSentences = Readonly<Record<string, Sentence>>;
+
+/**
+ * The names a request body's schema declares, for finding the fields a body holds that the spec does not
+ * (FastAPI's models ignore them, so a misspelt optional field is dropped without a word). Walked along the
+ * body: an object's names against `properties`, an array's items against `prefixItems` or `items`. A
+ * shape without `properties` is not looked into.
+ */
+export interface BodyShape {
+  /** The component the names are declared by (`APIPrDetails`), for messages. */
+  readonly name?: string;
+  /** The names declared, each with its value's shape. */
+  readonly properties?: Readonly<Record<string, BodyShape>>;
+  /**
+   * Other names are no concern here: the schema allows them itself (`additionalProperties` true or a
+   * schema, `patternProperties`, a free-form object), or refuses them itself (`additionalProperties: false`).
+   */
+  readonly open?: true;
+  readonly items?: BodyShape;
+  readonly prefixItems?: readonly BodyShape[];
+}

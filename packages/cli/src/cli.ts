@@ -115,6 +115,7 @@ async function runCommand(commandLine: CommandLine, options: CliOptions, out: Ou
       for (const line of describePlan(args.connection, waits ? args.wait : undefined, { looks }))
         out.debug(line);
     }
+    for (const note of args.notes) out.debug(note);
     return await command.run({ name: entry.name, args, operation, inputs, options, out });
   } catch (error) {
     out.error(

@@ -30,21 +30,73 @@ export const ExitCode = {
 /** One of the {@link ExitCode} values. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Each exit code's meaning, as `--help` and the README's table state it. */
+/**
+ * Each exit code's meaning, as `--help` and the READMEs' tables state it (`pnpm generate` writes the
+ * tables): code in backticks, which `--help` prints without them.
+ */
 export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
-  0: "done: the run finished (with --wait); or started (without --wait); or Datafold started none and --require-run was not given",
-  1: "Datafold or network failure, after every retry (also: the run never appeared in the list)",
-  2: "usage or input error: nothing was sent",
-  3: "--require-run was given and no run was started (or none was waiting, for submit)",
-  4: "the run ended failed",
-  5: "the run ended cancelled (usually superseded by a newer commit)",
-  6: "--wait-timeout passed with the run unfinished",
+  0: "done: the run finished (`--wait`); or started (without `--wait`); or Datafold started none and `--require-run` was not given",
+  1: "Datafold or network failure after every retry (a 401, 403 or 404 while waiting too); or the run never appeared in the list",
+  2: "usage or input error: unknown flag, bad value, or a value no flag, variable or CI supplied; nothing was sent",
+  3: "`--require-run` was given and no run was started (`submit`: none was waiting)",
+  4: "the run ended `failed`",
+  5: "the run ended `cancelled` (usually superseded by a newer commit of the PR)",
+  6: "`--wait-timeout` passed with the run unfinished; the message names the run, its last status, and how to look at it",
   70: "an unexpected internal error: a bug in datafold-ci, please report it",
-  130: "stopped by SIGINT while waiting (the run's id and last status are printed)",
-  143: "stopped by SIGTERM while waiting (the run's id and last status are printed)",
+  130: "stopped by SIGINT while waiting; the run's id and last status are printed (the run goes on in Datafold)",
+  143: "stopped by SIGTERM (a cancelled CI job) while waiting; the run's id and last status are printed",
 };
 
-/** The exit-code table, as `--help` prints it. */
-export function exitCodeLines(): string[] {
-  return Object.entries(EXIT_CODE_MEANINGS).map(([code, meaning]) => `  ${code.padStart(3)}  ${meaning}`);
+/**
+ * The codes only some commands can return, and the flag that makes a command able to: `--require-run`'s
+ * refusal (3), and the outcomes of a wait (4, 5, 6, 130, 143), which every command that waits bounds with
+ * `--wait-timeout`. Every other code every command can return: 0, 1 (any call can fail), 2 (any flag can
+ * be wrong) and 70 (a bug).
+ */
+const CODE_NEEDS_FLAG: Readonly<Partial<Record<ExitCode, string>>> = {
+  3: "require-run",
+  4: "wait-timeout",
+  5: "wait-timeout",
+  6: "wait-timeout",
+  130: "wait-timeout",
+  143: "wait-timeout",
+};
+
+/** Every exit code, ascending. */
+export const EXIT_CODES: readonly ExitCode[] = Object.values(ExitCode).sort((a, b) => a - b);
+
+/** The exit codes a command taking `flags` (its own flags, by canonical name) can return, ascending. */
+export function exitCodesOf(flags: readonly string[]): ExitCode[] {
+  return EXIT_CODES.filter((code) => {
+    const needed = CODE_NEEDS_FLAG[code];
+    return needed === undefined || flags.includes(needed);
+  });
+}
+
+/**
+ * The exit-code table as `--help` prints it: `codes` (all by default), each with its meaning from
+ * `meanings` or else {@link EXIT_CODE_MEANINGS}, without backticks.
+ */
+export function exitCodeLines(
+  codes: readonly ExitCode[] = EXIT_CODES,
+  meanings: Readonly<Partial<Record<ExitCode, string>>> = {},
+): string[] {
+  return codes.map(
+    (code) =>
+      `  ${String(code).padStart(3)}  ${(meanings[code] ?? EXIT_CODE_MEANINGS[code]).replaceAll("`", "")}`,
+  );
+}
+
+/** The exit-code table as the READMEs have it: Markdown, columns padded as prettier pads them. */
+export function exitCodeMarkdown(): string {
+  const rows = [
+    ["code", "meaning"],
+    ...EXIT_CODES.map((code) => [String(code), EXIT_CODE_MEANINGS[code].replaceAll("|", "\\|")]),
+  ];
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  return [line(rows[0]!), line(widths.map((width) => "-".repeat(width))), ...rows.slice(1).map(line)].join(
+    "\n",
+  );
 }

@@ -6,7 +6,10 @@
 import type { Runtime } from "@datafold-ci/client";
 import type { ExitCode } from "./exit-codes.js";
 
-/** Environment variables as a CI system sets them. An empty string counts as unset (CI systems define unused variables as empty). */
+/**
+ * Environment variables as a CI system sets them. Values are read without the whitespace around them; an
+ * empty one counts as unset (CI systems define unused variables as empty).
+ */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a test's collector. */
@@ -334,6 +337,8 @@ export interface Arguments {
   readonly inputs: ReadonlyMap<string, SourcedValue>;
   /** Every value that could not be read, each naming its flag or variable and the value. */
   readonly problems: readonly string[];
+  /** What `--debug` says about how values were read: each variable read without the whitespace around it. */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -359,6 +364,11 @@ export interface CliCommand {
    * canonical name: what `--retries` retries depends on the calls a command makes.
    */
   readonly flagNotes?: Readonly<Record<string, string>>;
+  /**
+   * What an exit code means for this command, where the overview's meaning (worded for `trigger`) would
+   * mislead: `0` for `runs` is a listing, not a run's outcome.
+   */
+  readonly exitMeanings?: Readonly<Partial<Record<ExitCode, string>>>;
   /** Example lines for `--help`. */
   readonly examples: readonly string[];
   /**

@@ -14,10 +14,12 @@ describe("--help and --version", () => {
     for (const entry of COMMAND_TABLE) expect(stdout).toMatch(new RegExp(`^  ${entry.name} +\\S`, "m"));
     for (const entry of COMMAND_TABLE) expect(stdout).toContain(entry.summary);
     for (const exitCode of Object.values(ExitCode))
-      expect(stdout).toContain(`${String(exitCode).padStart(3)}  ${EXIT_CODE_MEANINGS[exitCode]}`);
+      expect(stdout).toContain(
+        `${String(exitCode).padStart(3)}  ${EXIT_CODE_MEANINGS[exitCode].replaceAll("`", "")}`,
+      );
   });
 
-  it("lists each command's flags with default and environment variable, and every exit code, in its --help", async () => {
+  it("lists each command's flags with default and environment variable in its --help", async () => {
     const pages = await Promise.all(
       COMMAND_TABLE.map(async (entry) => {
         const page = await runInProcess([entry.name, "--help"], {});
@@ -39,9 +41,47 @@ describe("--help and --version", () => {
       if (flag.env) expect(stdout).toContain(`env ${flag.env}`);
       if (flag.default) expect(stdout).toContain(`default: ${flag.default}`);
     }
-    for (const exitCode of Object.values(ExitCode))
-      expect(stdout).toMatch(new RegExp(`^ +${exitCode}  \\S`, "m"));
     expect(stdout).toContain('"done" means the run finished, not that it found no differences');
+  });
+
+  it("says in every command's --help where the API key goes: DATAFOLD_API_KEY, never a flag", async () => {
+    for (const entry of COMMAND_TABLE) {
+      const page = await runInProcess([entry.name, "--help"], {});
+      expect(page.stdout, entry.name).toMatch(
+        /The API key is read only from DATAFOLD_API_KEY \(or the legacy DATAFOLD_APIKEY\), never from a flag/,
+      );
+    }
+  });
+
+  it("lists in each command's --help only the exit codes that command can return", async () => {
+    const always = [ExitCode.Ok, ExitCode.RequestFailed, ExitCode.Usage];
+    const waiting = [
+      ExitCode.RunFailed,
+      ExitCode.RunCancelled,
+      ExitCode.WaitTimedOut,
+      ExitCode.Interrupted,
+      ExitCode.Terminated,
+    ];
+    const expected: Record<string, number[]> = {
+      trigger: [...always, ExitCode.NoRunStarted, ...waiting, ExitCode.Internal],
+      wait: [...always, ...waiting, ExitCode.Internal],
+      runs: [...always, ExitCode.Internal],
+      submit: [...always, ExitCode.NoRunStarted, ExitCode.Internal],
+    };
+    expect(Object.keys(expected)).toEqual(COMMAND_TABLE.map((entry) => entry.name));
+    for (const entry of COMMAND_TABLE) {
+      const page = await runInProcess([entry.name, "--help"], {});
+      const section = page.stdout.split("\nExit codes:\n")[1]?.split("\n\n")[0] ?? "";
+      const listed = [...section.matchAll(/^ +(\d+) {2}\S/gm)].map((match) => Number(match[1]));
+      expect(listed, entry.name).toEqual([...expected[entry.name]!].sort((a, b) => a - b));
+    }
+  });
+
+  it("shows no default for a switch, which is off unless given", async () => {
+    for (const entry of COMMAND_TABLE) {
+      const page = await runInProcess([entry.name, "--help"], {});
+      expect(page.stdout, entry.name).not.toContain("default: off");
+    }
   });
 
   it("says in each command's --help which statuses --retries retries, as the client's policy has them (issue 14)", async () => {

@@ -75,7 +75,7 @@ describe("bad input: exit 2, the flag named, where the value came from, nothing 
       "a negative config id",
       withFlag("--ci-config-id", "-3"),
       {},
-      /--ci-config-id \(from flag --ci-config-id\): .*integer/,
+      /--ci-config-id \(from flag --ci-config-id\): Input should be a whole number of 1 or more \(got -3\)/,
     ],
     [
       "a blank branch",
@@ -184,10 +184,10 @@ describe("bad input: exit 2, the flag named, where the value came from, nothing 
     const unset = await runInProcess(["trigger", ...PR_FLAGS], {});
     expect(unset.code).toBe(ExitCode.Usage);
     expect(unset.stderr).toMatch(
-      /DATAFOLD_API_KEY is not set: set it to a Datafold API key, from your CI's secret store/,
+      /DATAFOLD_API_KEY is not set: set it to a Datafold API key from your CI's secret store/,
     );
     const blank = await runInProcess(["trigger", ...PR_FLAGS], { DATAFOLD_API_KEY: "" });
-    expect(blank.stderr).toMatch(/DATAFOLD_API_KEY is set but empty: CI systems withhold secrets/);
+    expect(blank.stderr).toMatch(/DATAFOLD_API_KEY is set but empty: a CI passes a secret it withholds/);
     expect([unset.requests, blank.requests]).toEqual([[], []]);
   });
 
@@ -229,6 +229,33 @@ describe("bad input: exit 2, the flag named, where the value came from, nothing 
     expect(run.code).toBe(ExitCode.Usage);
     expect(run.stderr).toContain(
       "--base-branch is missing (the PR's target (base) branch): pass --base-branch or set DATAFOLD_BASE_BRANCH; CircleCI has no variable for it.",
+    );
+  });
+
+  it("blames the detected CI in the summary only for values it has a variable for", async () => {
+    const circle = await runInProcess(["trigger", "--ci-config-id=1"], {
+      ...IN_PROCESS_ENV,
+      ...environments.circleci.pr,
+    });
+    expect(circle.code).toBe(ExitCode.Usage);
+    // CircleCI has no variable for the target branch: it could not have supplied it.
+    expect(circle.stderr).not.toMatch(/did not supply/);
+    expect(circle.stderr).toContain("CircleCI has no variable for it.");
+    const { CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: _, ...gitlab } = environments["gitlab-ci"].pr;
+    const run = await runInProcess(["trigger"], { ...IN_PROCESS_ENV, ...gitlab });
+    expect(run.stderr).toContain(
+      "GitLab CI was detected, in a PR build, but did not supply every value it has a variable for: pass --pr-branch.",
+    );
+    // The config id is never a CI's to give: its own line says where it is.
+    expect(run.stderr).not.toMatch(/did not supply[^\n]*--ci-config-id/);
+    expect(run.stderr).toContain("--ci-config-id is missing");
+  });
+
+  it("reads a negative number as a number, so the message says what is expected of it", async () => {
+    const run = await runInProcess(withFlag("--pr-num", "-1"), IN_PROCESS_ENV);
+    expect(run.code).toBe(ExitCode.Usage);
+    expect(run.stderr).toContain(
+      "--pr-num (from flag --pr-num): Input should be a whole number of 1 or more (got -1)",
     );
   });
 

@@ -61,6 +61,13 @@ describe("trigger --wait", () => {
     expect(lists()[0]).toMatchObject({ path: "/api/v1/ci/12/runs", query: { pr_sha: PR.headSha } });
   });
 
+  it('says "1 status check" when the first check finds the run done', async () => {
+    mock.scriptRuns({ waitForDiffsMs: 0, stages: [] });
+    const run = await triggerWait();
+    expect(run.code).toBe(ExitCode.Ok);
+    expect(run.stderr).toMatch(/ done after 0 s \(1 status check\)\. /);
+  });
+
   it.each([
     ["failed", ExitCode.RunFailed, /Datafold CI run \d+ failed after/],
     [

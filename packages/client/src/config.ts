@@ -1,8 +1,15 @@
 import { API_KEY_VARIABLES, AUTHORIZATION_KEY_PREFIX } from "@datafold-ci/api-description";
 import { defaultEnv, type Env, firstSetEnv, readEnv } from "./env.js";
 import { DatafoldInputError } from "./errors.js";
+import { nearest } from "./nearest-name.js";
 import type { InputIssue } from "./input-issue.js";
-import type { CallOptions, DatafoldClientOptions, RetryEvent, StartedRunCheckEvent } from "./options.js";
+import type {
+  CallOptions,
+  ClientWarning,
+  DatafoldClientOptions,
+  RetryEvent,
+  StartedRunCheckEvent,
+} from "./options.js";
 import { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, TRIGGER_RETRYABLE_STATUSES } from "./retry-policy.js";
 
 /**
@@ -60,6 +67,7 @@ const CLIENT_OPTION_NAMES = [
   "allowInsecureHttp",
   "onRetry",
   "onStartedRunCheck",
+  "onWarning",
   "env",
   "userAgent",
   "sources",
@@ -99,6 +107,7 @@ export interface ClientConfig extends ResolvedConfig {
   readonly headers: Readonly<Record<string, string>>;
   readonly onRetry: ((event: RetryEvent) => void) | undefined;
   readonly onStartedRunCheck: ((event: StartedRunCheckEvent) => void) | undefined;
+  readonly onWarning: ((warning: ClientWarning) => void) | undefined;
 }
 
 /**
@@ -114,7 +123,7 @@ export function resolveClientConfig(
   const key = resolveApiKey(options, env, issues);
   const baseUrl = resolveBaseUrl(options, env, defaults.baseUrl, issues);
   issues.push(...checkAttemptOptions(options));
-  for (const name of ["fetch", "onRetry", "onStartedRunCheck"] as const) {
+  for (const name of ["fetch", "onRetry", "onStartedRunCheck", "onWarning"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function")
       issues.push({ field: name, message: `must be a function (got ${typeof options[name]})` });
   }
@@ -154,6 +163,7 @@ export function resolveClientConfig(
     },
     onRetry: options.onRetry,
     onStartedRunCheck: options.onStartedRunCheck,
+    onWarning: options.onWarning,
   };
 }
 
@@ -196,35 +206,6 @@ export function unknownOptions(options: object, known: readonly string[]): Input
         message: `is not an option (${near ? `did you mean ${near}?` : `expected one of ${known.join(", ")}`})`,
       };
     });
-}
-
-/** The known name closest to `name`: sharing a prefix, or a few edits away. */
-function nearest(name: string, known: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  const prefixed = known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
-  if (prefixed) return prefixed;
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of known) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 // A key given with its prefix (`Key abc…`, as pasted from a curl example) is not prefixed twice.

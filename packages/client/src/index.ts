@@ -28,6 +28,7 @@ export type { DatafoldMethods, TriggerPrRunOptions } from "./generated/datafold-
 export type { InputIssue } from "./input-issue.js";
 export type {
   CallOptions,
+  ClientWarning,
   DatafoldClientOptions,
   LookForStartedRunOptions,
   RetryEvent,

@@ -358,8 +358,8 @@ return errors === 0;
 /** The compiled validators of spec/datafold-api.yaml, by client method name. */
 export const datafoldApiValidators = {
   "listCiRuns": { arguments: [["path","ci_config_id"],["query","query"]], path: listCiRuns_path, query: listCiRuns_query, queryNames: ["pr_sha","pr_num","limit","offset"], responses: { "200": listCiRuns_200 } },
-  "triggerPrRun": { arguments: [["path","ci_config_id"],["body","details"]], path: listCiRuns_path, body: triggerPrRun_body, bodyRequired: true, bodyFields: ["pr_number","pr_branch","base_branch","pr_sha","base_sha"], responses: { "200": triggerPrRun_200 } },
-  "uploadPrChanges": { arguments: [["path","ci_config_id"],["path","pr_num"],["body","diffs"]], path: uploadPrChanges_path, body: uploadPrChanges_body, bodyRequired: true, responses: { "200": triggerPrRun_200 } },
+  "triggerPrRun": { arguments: [["path","ci_config_id"],["body","details"]], path: listCiRuns_path, body: triggerPrRun_body, bodyRequired: true, bodyFields: ["pr_number","pr_branch","base_branch","pr_sha","base_sha"], bodyShape: {"name":"APIPrDetails","properties":{"base_branch":{},"base_sha":{},"pr_branch":{},"pr_number":{},"pr_sha":{}}}, responses: { "200": triggerPrRun_200 } },
+  "uploadPrChanges": { arguments: [["path","ci_config_id"],["path","pr_num"],["body","diffs"]], path: uploadPrChanges_path, body: uploadPrChanges_body, bodyRequired: true, bodyShape: {"items":{"name":"CiDiff","properties":{"exclude_columns":{"items":{}},"include_columns":{"items":{}},"pk":{"items":{}},"pr":{},"prod":{}}}}, responses: { "200": triggerPrRun_200 } },
 };
 
 /** The sentences for the keywords spec/datafold-api.yaml's validators can fail on, by keyword. */

@@ -1,4 +1,5 @@
-import { envValue } from "../ci/read-variable.js";
+import { API_KEY_VARIABLES } from "@datafold-ci/api-description";
+import { envValue, isTrimmed, TRIMMED } from "../ci/read-variable.js";
 import type {
   Arguments,
   CliInput,
@@ -25,6 +26,7 @@ import { type NumberRule, parseNumber } from "./values.js";
  * switches, the connection and wait settings, `--ci-run-id` (or its variable, for a command that `takes` it),
  * and each of `inputs` (the command's operation inputs) from its flag, else its variable. Every bad value is a
  * problem in `problems`, and its setting keeps its default, so a command reports all of them at once with its own.
+ * A variable's value is read without the whitespace around it (a flag's as typed); `notes` says which were.
  */
 export function readArguments(
   line: CommandLine,
@@ -32,6 +34,13 @@ export function readArguments(
   { inputs, takes }: { readonly inputs: readonly CliInput[]; readonly takes: readonly string[] },
 ): Arguments {
   const problems: string[] = [];
+  const read = new Set<string>();
+  const fromEnv = (name: string): SourcedValue | undefined => {
+    read.add(name);
+    const value = envValue(env, name);
+    if (value === undefined) return undefined;
+    return { value, source: { kind: "env", name, ...(isTrimmed(env, name) && { detail: TRIMMED }) } };
+  };
   const flag = (name: string): SourcedValue | undefined => {
     const given = line.strings.get(name);
     return given && { value: given.value, source: { kind: "flag", name: given.typed } };
@@ -82,7 +91,7 @@ export function readArguments(
   };
 
   const runIdGiven = takes.includes("ci-run-id")
-    ? (flag("ci-run-id") ?? fromEnv(env, "DATAFOLD_CI_RUN_ID"))
+    ? (flag("ci-run-id") ?? fromEnv("DATAFOLD_CI_RUN_ID"))
     : undefined;
   let ciRunId: SourcedId | undefined;
   if (runIdGiven) {
@@ -93,7 +102,7 @@ export function readArguments(
 
   const given = new Map<string, SourcedValue>();
   for (const input of inputs) {
-    const found = flag(input.flag.slice(2)) ?? fromEnv(env, input.env);
+    const found = flag(input.flag.slice(2)) ?? fromEnv(input.env);
     if (found === undefined) continue;
     // Bounds of the CLI's own (`--limit` 1 to 1000) are checked here; the rest is the operation's check.
     if ((input.minimum !== undefined || input.maximum !== undefined) && input.type === "integer") {
@@ -109,6 +118,17 @@ export function readArguments(
     }
     given.set(input.name, found);
   }
+
+  // The client reads the host (without --host) and the key itself, trimmed the same way.
+  if (!line.strings.has("host")) read.add("DATAFOLD_HOST");
+  for (const name of API_KEY_VARIABLES) read.add(name);
+  const notes = [...read]
+    .filter((name) => isTrimmed(env, name))
+    .map((name) =>
+      API_KEY_VARIABLES.includes(name)
+        ? `${name} has whitespace around it: trimmed`
+        : `${name} ${JSON.stringify(env[name])} has whitespace around it: read as ${JSON.stringify(envValue(env, name))}`,
+    );
 
   return {
     switches: {
@@ -126,10 +146,6 @@ export function readArguments(
     ciRunId,
     inputs: given,
     problems,
+    notes,
   };
-}
-
-function fromEnv(env: Env, name: string): SourcedValue | undefined {
-  const value = envValue(env, name);
-  return value === undefined ? undefined : { value, source: { kind: "env", name } };
 }

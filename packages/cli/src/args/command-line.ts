@@ -119,7 +119,8 @@ function suggest(typed: string, known: readonly string[]): string {
   return best === undefined ? "" : ` (did you mean --${best}?)`;
 }
 
-function editDistance(a: string, b: string): number {
+/** The Levenshtein distance of `a` and `b`: how many one-character edits turn one into the other. */
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

@@ -44,7 +44,7 @@ export function inputFlag(input: CliInput): FlagSpec {
     placeholder: input.placeholder,
     env: input.env,
     ...(byDefault !== undefined && { default: byDefault }),
-    description: `${input.label}${bounds}`,
+    description: `${input.label}${bounds}${input.file ? "; - reads it from stdin" : ""}`,
   };
 }
 

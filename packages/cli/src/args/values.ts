@@ -54,15 +54,16 @@ function expectation({ whole, min, max, aboveMin, unit, example }: NumberRule): 
 }
 
 /**
- * The value an operation input's text stands for, by the input's type: digits as a number, `true`/`false`
- * as a boolean, JSON for arrays, objects and mixed types. Text that does not read as its type is returned
+ * The value an operation input's text stands for, by the input's type: digits (signed or not) as a number,
+ * `true`/`false` as a boolean, JSON for arrays, objects and mixed types. Text that does not read as its type is returned
  * as it is: the operation's check then refuses it, naming what was expected (`Input should be a valid
  * integer`), which says more than a second parser could.
  */
 export function inputValue(input: CliInput, text: string): unknown {
   switch (input.type) {
     case "integer":
-      return /^\d+$/.test(text) ? Number(text) : text;
+      // A sign too: -1 is a number the check can say is below 1, where "-1" would be told it is no integer.
+      return /^-?\d+$/.test(text) ? Number(text) : text;
     case "number":
       return /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(text) ? Number(text) : text;
     case "boolean":

@@ -18,6 +18,10 @@ export const command: CliCommand = {
   operation: CI_OPERATION_NAMES.listRuns,
   flags: [...CONNECTION_FLAGS, "json"],
   flagNotes: { retries: describeRetried({ triggers: false }) },
+  exitMeanings: {
+    0: "the PR's runs were listed (none is no error: a line says so)",
+    1: "Datafold or network failure after every retry",
+  },
   examples: [
     "datafold-ci runs --ci-config-id 123              # in a PR build: this PR's runs",
     "datafold-ci runs --ci-config-id 123 --pr-num 7 --limit 5 --json",

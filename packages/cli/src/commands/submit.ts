@@ -13,13 +13,19 @@ export const command: CliCommand = {
   about: [
     "Sends a PR's changes (which tables to diff) to the PR's waiting run: a drop-in for datafold ci submit.",
     "The diffs are a JSON array of { prod, pr, pk?, include_columns?, exclude_columns? }, read from --diffs",
-    "or, without it, from stdin. They are checked before anything is sent: a bad item exits 2, naming it.",
+    "(- for stdin) or, without it, from stdin. They are checked before anything is sent: a bad item exits 2,",
+    "naming it.",
     "When Datafold has no run waiting for the PR it says so with null ids: a warning to trigger first, and",
     "exit 0 (3 with --require-run). --pr-num is detected from the CI when not given.",
   ],
   operation: CI_OPERATION_NAMES.upload,
   flags: [...CONNECTION_FLAGS, "require-run", "json"],
   flagNotes: { retries: describeRetried({ triggers: false }) },
+  exitMeanings: {
+    0: "the diffs were sent to the PR's waiting run; or Datafold had none waiting and `--require-run` was not given",
+    1: "Datafold or network failure after every retry",
+    3: "`--require-run` was given and Datafold had no run waiting for the PR",
+  },
   examples: [
     "datafold-ci submit --ci-config-id 123 --pr-num 7 --diffs diffs.json",
     `echo '[{"prod":"db.sch.orders","pr":"db.pr_7.orders","pk":["id"]}]' | datafold-ci submit --ci-config-id 123 --pr-num 7`,
@@ -31,7 +37,7 @@ async function runSubmit(context: CommandContext): Promise<ExitCode> {
   const { name, args, operation, inputs, options, out } = context;
   const resolution = await resolveInputs(inputs, args.inputs, options);
   const { connection, problems } = setUpClient(args.connection, options, out);
-  const request = await buildRequest(operation, resolution, options);
+  const request = await buildRequest(operation, resolution, options, (text) => out.info(text));
   const all = [
     ...args.problems,
     ...problems,

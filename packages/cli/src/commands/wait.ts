@@ -25,6 +25,10 @@ export const command: CliCommand = {
     retries: describeRetried({ triggers: false }),
     "max-time": "each status check is a request (the wait is --wait-timeout's)",
   },
+  exitMeanings: {
+    0: "the run ended `done`",
+    1: "Datafold or network failure after every retry (401, 403 and 404 end the wait); or the run never appeared in the list, or the PR has none",
+  },
   examples: [
     "datafold-ci wait --ci-config-id 123 --ci-run-id 4567   # the run an earlier job started",
     "datafold-ci wait --ci-config-id 123                    # the PR's newest run, PR detected from the CI",

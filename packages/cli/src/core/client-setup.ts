@@ -5,6 +5,9 @@ import {
   DatafoldInputError,
   type ResolvedConfig,
 } from "@datafold-ci/client";
+import { editDistance } from "../args/command-line.js";
+import { everyFlag } from "../args/flag-table.js";
+import { ciProviders } from "../ci/providers.js";
 import { envValue } from "../ci/read-variable.js";
 import type { CliOptions, ConnectionSettings, Env, Output, SourcedValue } from "../types.js";
 import { inspectNetwork, type NetworkContext } from "../net/network-context.js";
@@ -50,14 +53,16 @@ export function setUpClient(
   fetchOverride?: typeof globalThis.fetch,
 ): ClientSetup {
   const { env } = options;
-  for (const name of clientDefaults.apiKeyVariables) {
+  const misplaced = misplacedKeyVariables(env);
+  // A key in a near-miss variable is a key all the same: hidden like the real one.
+  for (const name of [...clientDefaults.apiKeyVariables, ...misplaced]) {
     const raw = env[name];
     if (raw !== undefined) for (const secret of [raw, raw.trim()]) out.hide(secret);
   }
   const problems: string[] = [];
   const { timeoutSeconds, maxTimeSeconds, retries, host: hostFlag } = settings;
   const anyKey = clientDefaults.apiKeyVariables.some((name) => envValue(env, name)?.trim());
-  if (!anyKey) problems.push(missingApiKey(env));
+  if (!anyKey) problems.push(missingApiKey(env, misplaced));
   const reporter = requestReporter(out, timeoutSeconds);
   // The client is given a fetch only to capture (--dry-run), trace (--debug) or honour an embedder's;
   // otherwise it uses the platform's.
@@ -82,6 +87,8 @@ export function setUpClient(
       userAgent: `datafold-ci-cli/${__PACKAGE_VERSION__}`,
       ...(fetch && { fetch }),
       ...reporter.callbacks,
+      // A field the spec does not declare is sent, and ignored by Datafold: worth a line when debugging.
+      onWarning: (warning) => out.debug(`${warning.field} ${warning.message}`),
     });
   } catch (error) {
     if (!(error instanceof DatafoldInputError)) throw error;
@@ -128,14 +135,69 @@ function givenHost(flag: SourcedValue | undefined, env: Env): SourcedValue {
   return { value: clientDefaults.baseUrl ?? "(none)", source: { kind: "default", name: "the default" } };
 }
 
-function missingApiKey(env: Env): string {
-  const blank = clientDefaults.apiKeyVariables.filter((name) => env[name] !== undefined);
-  return (
-    "DATAFOLD_API_KEY is not set: set it to a Datafold API key, from your CI's secret store (the key is never read from a flag)" +
-    (blank.length === 0
-      ? "."
-      : `. ${blank.join(" and ")} ${blank.length > 1 ? "are" : "is"} set but empty: CI systems withhold secrets from some builds, e.g. pull requests from forks.`)
-  );
+/**
+ * Why a secret set in a CI's settings is often missing or empty in a job, by provider id: the first thing
+ * to check when the key variable is empty (CI systems pass a withheld secret as "") or not set at all.
+ */
+const WITHHELD_SECRETS: Readonly<Record<string, string>> = {
+  "github-actions":
+    "GitHub Actions passes no secrets to workflows run for pull requests from forks (nor to Dependabot's, which read Dependabot secrets)",
+  "gitlab-ci":
+    "GitLab CI passes protected variables only to pipelines of protected branches and tags, so a merge request pipeline of an unprotected branch gets none",
+  "bitbucket-pipelines":
+    "Bitbucket Pipelines passes no secured variables to pipelines of pull requests from forks, and deployment variables only to steps of that deployment",
+  "azure-pipelines":
+    "Azure Pipelines passes no secret variables to builds of pull requests from forks unless the pipeline's trigger allows it",
+  circleci:
+    'CircleCI passes no project variables or contexts to builds of pull requests from forks unless "Pass secrets to builds from forked pull requests" is on',
+};
+
+/**
+ * Variables that look meant to hold the API key but are not read for it: another spelling of a key
+ * variable (a typo, another case) or a `DATAFOLD` variable named for a key, token or secret. The CLI's
+ * own variables are not.
+ */
+function misplacedKeyVariables(env: Env): string[] {
+  const own = new Set(everyFlag().flatMap((flag) => (flag.env ? [flag.env] : [])));
+  const accepted = clientDefaults.apiKeyVariables;
+  return Object.keys(env).filter((name) => {
+    if (accepted.includes(name) || own.has(name) || envValue(env, name) === undefined) return false;
+    const upper = name.toUpperCase();
+    return (
+      accepted.some((key) => editDistance(upper, key) <= 2) ||
+      (upper.includes("DATAFOLD") && /KEY|TOKEN|SECRET/.test(upper))
+    );
+  });
+}
+
+/**
+ * One message for a key that is not there: not set, or set but empty (never both). A near-miss variable
+ * is named (never its value); else the usual reason a secret does not reach a job, for the CI detected,
+ * or for each CI when none is (for an empty key: something set it, so it was probably a CI).
+ */
+function missingApiKey(env: Env, misplaced: readonly string[]): string {
+  const [primary, ...legacy] = clientDefaults.apiKeyVariables;
+  const empty = clientDefaults.apiKeyVariables.filter((name) => env[name] !== undefined);
+  const head =
+    empty.length > 0
+      ? `${empty.join(" and ")} ${empty.length > 1 ? "are" : "is"} set but empty`
+      : `${primary} is not set`;
+  if (misplaced.length > 0)
+    return (
+      `${head}: found ${misplaced.join(" and ")}; the key is read from ${primary}` +
+      `${legacy.length > 0 ? ` (or the legacy ${legacy.join(", ")})` : ""}, never from another variable or a flag. ` +
+      "Rename the variable where it is set."
+    );
+  const provider = ciProviders.find((candidate) => candidate.isActive(env));
+  const causes = provider
+    ? [WITHHELD_SECRETS[provider.id]].filter((cause) => cause !== undefined)
+    : Object.values(WITHHELD_SECRETS);
+  if (empty.length > 0)
+    return causes.length > 0
+      ? `${head}: a CI passes a secret it withholds from a job as an empty value. ${causes.length > 1 ? "Usual causes" : "The usual cause"}: ${causes.join("; ")}.`
+      : `${head}: a CI passes a secret it withholds from a job as an empty value; check that ${provider?.name ?? "the CI"} gives this job the secret as ${primary}.`;
+  const ask = `${head}: set it to a Datafold API key from your CI's secret store (the key is never read from a flag).`;
+  return provider && causes.length > 0 ? `${ask} If it is set there: ${causes.join("; ")}.` : ask;
 }
 
 // With --debug, each attempt on its own line: what went out (key redacted) and what came back.

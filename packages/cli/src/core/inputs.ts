@@ -146,14 +146,16 @@ export interface Request {
 
 /**
  * The client method's arguments from the values found: each converted by its input's type (`args/values.ts`),
- * a file input read and parsed (from stdin when a required one is given neither by flag nor variable), the
- * body's properties gathered into the body, the query parameters into the query object. Values that are
- * not of their type are left for {@link inputProblems} to report.
+ * a file input read and parsed (from stdin when a required one is given neither by flag nor variable, or
+ * is given as `-`), the body's properties gathered into the body, the query parameters into the query
+ * object. Values that are not of their type are left for {@link inputProblems} to report. `notice` hears
+ * that stdin has stayed silent for a second (a pipe whose writer has not written yet).
  */
 export async function buildRequest(
   operation: OperationInputs,
   resolution: Resolution,
   options: CliOptions,
+  notice?: (text: string) => void,
 ): Promise<Request> {
   const converted = new Map<string, unknown>();
   const from = new Map<string, string>();
@@ -166,7 +168,7 @@ export async function buildRequest(
       continue;
     }
     if (!found && !input.required) continue;
-    const read = await readFileInput(input, found, options);
+    const read = await readFileInput(input, found, options, notice);
     from.set(input.name, read.from);
     if (read.ok) converted.set(input.name, read.value);
     else {
@@ -196,28 +198,58 @@ type FileRead =
   | { readonly ok: true; readonly value: unknown; readonly from: string }
   | { readonly ok: false; readonly problem: string; readonly from: string };
 
+/** How long stdin may stay silent before the CLI says it is waiting for it. */
+const STDIN_NOTICE_MS = 1000;
+
 async function readFileInput(
   input: CliInput,
   found: SourcedValue | undefined,
   options: CliOptions,
+  notice: ((text: string) => void) | undefined,
 ): Promise<FileRead> {
-  const from = found ? `${found.source.name} ${found.value}` : "stdin";
+  // `-` is standard input, as for the official CLI's `--diffs -` (and most tools that take a file).
+  const file = found && found.value !== "-" ? found : undefined;
+  const from = file
+    ? `${file.source.name} ${file.value}`
+    : found
+      ? `stdin (${found.source.name} -)`
+      : "stdin";
   const expected = `${input.type === "array" ? "a JSON array" : input.type === "object" ? "a JSON object" : "JSON"} of ${input.name}${input.example ? `, e.g. ${input.example}` : ""}`;
   let text: string;
   try {
-    if (found) text = await (options.readFile ?? ((path) => readFileFromDisk(path, "utf8")))(found.value);
+    if (file) text = await (options.readFile ?? ((path) => readFileFromDisk(path, "utf8")))(file.value);
     else {
       const stdin = options.stdin ?? process.stdin;
       if ((stdin as { isTTY?: boolean }).isTTY)
         return {
           ok: false,
           from,
-          problem: `no ${input.flag} file was given and stdin is a terminal: pass ${input.flag} <file> or pipe the JSON in`,
+          problem: found
+            ? `${found.source.name} - reads stdin, which is a terminal: pipe the JSON in, or pass ${input.flag} <file>`
+            : `no ${input.flag} file was given and stdin is a terminal: pass ${input.flag} <file> or pipe the JSON in`,
         };
+      // A pipe whose writer is slow, or never writes (`sleep 100 | datafold-ci submit`), would look like a hang.
+      let silence: ReturnType<typeof setTimeout> | undefined =
+        notice &&
+        setTimeout(
+          () =>
+            notice(
+              `waiting for the ${input.name} on standard input (nothing has come for ${STDIN_NOTICE_MS / 1000} s): ` +
+                `pipe the JSON ${input.type === "array" ? "array " : ""}in, or pass ${input.flag} <file>`,
+            ),
+          STDIN_NOTICE_MS,
+        );
       const chunks: string[] = [];
       const decoder = new TextDecoder();
-      for await (const chunk of stdin)
-        chunks.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+      try {
+        for await (const chunk of stdin) {
+          clearTimeout(silence);
+          silence = undefined;
+          chunks.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+        }
+      } finally {
+        clearTimeout(silence);
+      }
       text = chunks.join("") + decoder.decode();
     }
   } catch (error) {
@@ -308,8 +340,8 @@ export function inputProblems(
         );
     }
   missing.sort((a, b) => inputs.indexOf(a) - inputs.indexOf(b));
-  const ciMissing = missing.filter((input) => factOf(input) !== undefined);
-  if (ciMissing.length > 0) messages.push(summarise(ciMissing, resolution.detection));
+  const summary = summarise(missing, resolution.detection);
+  if (summary !== undefined) messages.push(summary);
   messages.push(
     ...missing.map((input) => explainMissing(input, resolution.gaps.get(input.name), resolution.detection)),
   );
@@ -366,12 +398,22 @@ function explainMissing(input: CliInput, gap: string | undefined, detection: CiD
   return `${[head, where, gap].filter(Boolean).join("; ")}.`;
 }
 
-function summarise(missing: readonly CliInput[], detection: CiDetection): string {
-  const flags = missing.map((input) => input.flag).join(", ");
+/**
+ * One line before the missing values' own: why the CI gave none of the PR facts among them. Only the facts
+ * a CI could give count (never the config id); in a PR build, only those the detected CI has a variable
+ * for, since each of the others says on its own line that this CI has none.
+ */
+function summarise(missing: readonly CliInput[], detection: CiDetection): string | undefined {
   const { provider } = detection;
+  const facts = missing.filter((input) => {
+    const fact = factOf(input);
+    return fact !== undefined && (!provider || !detection.reading.pullRequest || provider.variables[fact]);
+  });
+  if (facts.length === 0) return undefined;
+  const flags = facts.map((input) => input.flag).join(", ");
   if (!provider)
     return `No CI system was detected (looked for ${ciProviders.map((p) => p.name).join(", ")}): pass ${flags}.`;
   if (!detection.reading.pullRequest)
     return `${provider.name} was detected, but this build is not ${provider.prBuild}: ${detection.reading.reason}. To trigger a run from it anyway, pass ${flags}.`;
-  return `${provider.name} was detected, in a PR build, but did not supply everything: pass ${flags}.`;
+  return `${provider.name} was detected, in a PR build, but did not supply every value it has a variable for: pass ${flags}.`;
 }

@@ -48,7 +48,8 @@ export function describeValues(
   rows.push({
     name: "API key",
     value: apiKeyVariable ? REDACTED : "(missing)",
-    from: apiKeyVariable ? `from ${apiKeyVariable}` : "DATAFOLD_API_KEY is not set",
+    // Not set, or set but empty: the error says which.
+    from: apiKeyVariable ? `from ${apiKeyVariable}` : "no key in DATAFOLD_API_KEY",
   });
   const { detection } = resolution;
   const { provider } = detection;

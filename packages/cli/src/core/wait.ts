@@ -106,7 +106,8 @@ export async function waitAndReport(target: WaitTarget, context: WaitContext): P
 function finish(outcome: CiRunOutcome, target: WaitTarget, context: WaitContext): ExitCode {
   const { out, settings } = context;
   const id = target.ciRunId;
-  const after = `after ${seconds(outcome.elapsedMs)} (${outcome.listCalls} status checks)`;
+  const checks = `${outcome.listCalls} status check${outcome.listCalls === 1 ? "" : "s"}`;
+  const after = `after ${seconds(outcome.elapsedMs)} (${checks})`;
   const look =
     `Look at it in Datafold (${context.connection.client.baseUrl}), or list the PR's runs: ` +
     `datafold-ci runs --ci-config-id ${target.ciConfigId.id} ${prFlag(target)}`;

@@ -1,4 +1,4 @@
-import { exitCodeLines } from "../exit-codes.js";
+import { exitCodeLines, exitCodesOf } from "../exit-codes.js";
 import type { CliCommand, FlagSpec } from "../types.js";
 
 /** A command as the overview lists it. */
@@ -21,16 +21,22 @@ Run "datafold-ci <command> --help" for a command's flags.
 
 Values not given as flags are read from their environment variables, then from the CI: GitHub Actions,
 GitLab CI, Bitbucket Pipelines, Azure Pipelines, CircleCI, Jenkins (multibranch) and Buildkite.
-The API key is read only from DATAFOLD_API_KEY (or the legacy DATAFOLD_APIKEY), never from a flag.
+${API_KEY_LINE}
 
 Exit codes:
 ${exitCodeLines().join("\n")}
 `;
 }
 
+// The first thing a new user needs, and the one value with no flag: said in every help page.
+const API_KEY_LINE =
+  "The API key is read only from DATAFOLD_API_KEY (or the legacy DATAFOLD_APIKEY), never from a flag:\n" +
+  "store it in your CI's secret store and expose it to the job under that name.";
+
 /**
- * `datafold-ci <command> --help`: usage, every flag it takes (`flags`, in order) with default and variable,
- * exit codes, examples. `unavailable` says why this build cannot run the command.
+ * `datafold-ci <command> --help`: usage, where the API key goes, every flag it takes (`flags`, in order)
+ * with default and variable, the exit codes it can return (the overview has them all), examples.
+ * `unavailable` says why this build cannot run the command.
  */
 export function commandHelpText(
   version: string,
@@ -45,13 +51,15 @@ Usage: datafold-ci ${command.usage}
 ${unavailable === undefined ? "" : `\n${unavailable}\n`}
 ${command.about.join("\n")}
 
+${API_KEY_LINE}
+
 Flags:
 ${flagLines(flags, command.flagNotes).join("\n")}
 
 Progress, warnings and errors go to stderr; NO_COLOR turns colour off.
 
 Exit codes:
-${exitCodeLines().join("\n")}
+${exitCodeLines(exitCodesOf(command.flags), command.exitMeanings).join("\n")}
 
 Examples:
 ${command.examples.map((line) => `  ${line}`).join("\n")}
@@ -69,10 +77,8 @@ function flagLines(flags: readonly FlagSpec[], notes: CliCommand["flagNotes"] = 
     ]
       .filter(Boolean)
       .join(", ");
-    const fallback =
-      flag.type === "boolean" && flag.name !== "help" && flag.name !== "version" ? "off" : undefined;
-    const byDefault = flag.default ?? fallback;
-    const facts = [flag.env && `env ${flag.env}`, byDefault && `default: ${byDefault}`].filter(Boolean);
+    // A switch is off unless given: a "default: off" line under each would only repeat that.
+    const facts = [flag.env && `env ${flag.env}`, flag.default && `default: ${flag.default}`].filter(Boolean);
     return {
       left: flag.placeholder ? `${names} ${flag.placeholder}` : names,
       lines: facts.length > 0 ? [description, facts.join("; ")] : [description],
