@@ -112,7 +112,14 @@ export function setUpClient(
     client?.config.apiKeySource ?? clientDefaults.apiKeyVariables.find((name) => envValue(env, name)?.trim());
   const connection =
     client && problems.length === 0
-      ? { client, host, timeoutSeconds, maxTimeSeconds, progress: reporter.progress, network: network.context }
+      ? {
+          client,
+          host,
+          timeoutSeconds,
+          maxTimeSeconds,
+          progress: reporter.progress,
+          network: network.context,
+        }
       : undefined;
   return { connection, host, apiKeyVariable, problems };
 }
