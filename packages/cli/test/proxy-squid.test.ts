@@ -96,7 +96,8 @@ function onNode(major: number) {
       { node: nodeFor(major), secrets: [mock.apiKey, PASSWORD, ENCODED] },
     );
   const expectRunStarted = (run: BinRun) => {
-    expect(run.stderr).toBe("");
+    // With --json the started line is all stderr holds: no warning, no retry, no error.
+    expect(run.stderr).toMatch(/^Datafold CI run \d+ started for PR #7 \([^\n]*\)\n$/);
     expect(run.code).toBe(ExitCode.Ok);
     expect(JSON.parse(run.stdout)).toMatchObject({ ci_run_id: expect.any(Number) });
     expect(triggerRequests()).toMatchObject([{ path: "/api/v1/ci/12/trigger", body: PR_BODY }]);
