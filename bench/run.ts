@@ -17,6 +17,7 @@ import { clientOverheadSuite } from "./suites/client-overhead.js";
 import { codegenSuite } from "./suites/codegen.js";
 import { exactlyOnceSuite } from "./suites/exactly-once.js";
 import { footprintSuite } from "./suites/footprint.js";
+import { handWrittenLinesSuite } from "./suites/hand-written-lines.js";
 import { operationsSuite } from "./suites/operations.js";
 import { npxColdSuite } from "./suites/npx-cold.js";
 import { soakSuite } from "./suites/soak.js";
@@ -28,6 +29,7 @@ const SUITES: Suite[] = [
   buildSuite,
   footprintSuite,
   operationsSuite,
+  handWrittenLinesSuite,
   npxColdSuite,
   clientOverheadSuite,
   validationSuite,
