@@ -17,6 +17,7 @@ import { clientOverheadSuite } from "./suites/client-overhead.js";
 import { codegenSuite } from "./suites/codegen.js";
 import { exactlyOnceSuite } from "./suites/exactly-once.js";
 import { footprintSuite } from "./suites/footprint.js";
+import { networkFailuresSuite } from "./suites/network-failures.js";
 import { operationsSuite } from "./suites/operations.js";
 import { npxColdSuite } from "./suites/npx-cold.js";
 import { soakSuite } from "./suites/soak.js";
@@ -35,6 +36,7 @@ const SUITES: Suite[] = [
   cliStartSuite,
   soakSuite,
   waitEconomySuite,
+  networkFailuresSuite,
 ];
 const RESULTS_DIR = join(REPO_ROOT, "bench", "results");
 
