@@ -18,6 +18,7 @@ import { codegenSuite } from "./suites/codegen.js";
 import { exactlyOnceSuite } from "./suites/exactly-once.js";
 import { footprintSuite } from "./suites/footprint.js";
 import { handWrittenLinesSuite } from "./suites/hand-written-lines.js";
+import { networkFailuresSuite } from "./suites/network-failures.js";
 import { operationsSuite } from "./suites/operations.js";
 import { npxColdSuite } from "./suites/npx-cold.js";
 import { soakSuite } from "./suites/soak.js";
@@ -37,6 +38,7 @@ const SUITES: Suite[] = [
   cliStartSuite,
   soakSuite,
   waitEconomySuite,
+  networkFailuresSuite,
 ];
 const RESULTS_DIR = join(REPO_ROOT, "bench", "results");
 

@@ -14,6 +14,8 @@ export interface RunProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** Resolve with a non-zero exit instead of rejecting (for commands whose failure is the figure). */
   allowFailure?: boolean;
+  /** Kill the command (SIGKILL) and reject once it has run this long, so a hung command cannot hang the bench. */
+  timeoutMs?: number;
 }
 
 /** Runs `command` to completion, capturing output; rejects on a non-zero exit naming the command and its stderr. */
@@ -31,12 +33,26 @@ export function runProcess(
     });
     let stdout = "";
     let stderr = "";
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGKILL");
+          }, options.timeoutMs);
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.on("close", (code) => {
+      clearTimeout(timer);
       const run = { code, stdout, stderr, ms: performance.now() - start };
-      if (code === 0 || options.allowFailure) resolve(run);
+      if (timedOut)
+        reject(new Error(`\`${[command, ...args].join(" ")}\` did not exit within ${options.timeoutMs} ms`));
+      else if (code === 0 || options.allowFailure) resolve(run);
       else {
         const tail = (stderr || stdout).trim().split("\n").slice(-15).join("\n");
         reject(new Error(`\`${[command, ...args].join(" ")}\` exited with ${code}:\n${tail}`));
