@@ -32,7 +32,7 @@ const WORK_FOLDER = ["/", "work", "/"].join("");
 
 /** Checked everywhere, code included: a path of one machine's folders. */
 const PATH_RULES: readonly Rule[] = [
-  // `/work/` at the start of a path; `/home/runner/work/…` (GitHub's runner workspace) is a real CI fact.
+  // WORK_FOLDER only at the start of a path: inside GitHub's runner workspace (`/home/runner/…`) it is a real CI fact.
   { name: "machine path", pattern: new RegExp(`(?<![\\w.\\-/~])${escapeRegExp(WORK_FOLDER)}`) },
   { name: "path to a folder outside the repository", pattern: new RegExp(escapeRegExp(SHARED_FOLDER)) },
 ];
