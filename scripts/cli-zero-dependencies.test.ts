@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { packPackages, publishedPackages } from "./packaging/published-packages.js";
 
-// Issue 12: `@datafold-ci/cli` is one package with no runtime dependencies, so `npx` fetches one
+// `@datafold-ci/cli` is one package with no runtime dependencies, so `npx` fetches one
 // package and its tarball installs where no registry is reachable.
 const run = promisify(execFile);
 const cli = (await publishedPackages()).find((p) => p.name === "@datafold-ci/cli");

@@ -11,7 +11,7 @@ const bin = (name: string) => join(REPO_ROOT, "node_modules/.bin", name);
 
 /**
  * attw rules ignored per package: none, so every resolution is checked, `node10` included (still the
- * default of `module: commonjs`, which old consuming tsconfigs use; issue 13). The CLI is ESM by design (a
+ * default of `module: commonjs`, which old consuming tsconfigs use). The CLI is ESM by design (a
  * command, plus helpers for ESM programs), so `require` resolving to ESM is its intent, not a problem.
  */
 const ATTW_IGNORED_RULES: Record<string, readonly string[]> = {

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { REPO_ROOT } from "./packaging/published-packages.js";
 
 /**
- * The GitLab component's `version` input defaults to the CLI version released with the component's tag
- * (issue 12): `include: remote:` cannot read the repository's package.json at run time, so the release
+ * The GitLab component's `version` input defaults to the CLI version released with the component's tag,
+ * so a pipeline that pins the component runs the CLI released with it: `include: remote:` cannot read the repository's package.json at run time, so the release
  * writes the version into templates/trigger.yml. `pnpm version-packages` (changeset version, then this)
  * does it in the "Version packages" commit that the release tags.
  */

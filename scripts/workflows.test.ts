@@ -26,7 +26,8 @@ interface Workflow {
 
 /**
  * The first release of each action that runs on Node 24 (GitHub removed Node 20 from its runners in
- * 2026-09; issue 13, checked against each action's action.yml `runs.using`). An action missing here fails
+ * 2026-09; checked against each action's action.yml `runs.using`; docs/datafold-facts.md, "Toolchain
+ * versions that still run on Node 20"). An action missing here fails
  * the pin test until its first Node 24 release is added.
  */
 const FIRST_NODE24_RELEASE: Record<string, string> = {

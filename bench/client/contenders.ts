@@ -116,7 +116,7 @@ function triggerContenders(baseUrl: string, { headers, bare, viaAxios, ours }: C
     },
     {
       key: "ours",
-      // The look before an ambiguous retry (issue 11) costs a list call per trigger: measured apart
+      // The look before an ambiguous retry (so a retried trigger never starts a second run) costs a list call per trigger: measured apart
       // (the "list runs" rows), off here so this compares one request with one request.
       name: "our `triggerPrRun`",
       call: () => ours.triggerPrRun(SAMPLE_CI_CONFIG_ID, SAMPLE_DETAILS, { checkForStartedRun: false }),

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { format, resolveConfig } from "prettier";
 import { missedGoals, type Results, renderTable } from "./report.js";
 
-// The README quotes only what a suite measured (issue 14): its figures are written from the results.
+// The README quotes only what a suite measured, so no figure in it can drift from a run: its figures are
+// written from the results.
 
 const START = "<!-- performance:start: written by `pnpm bench:readme` from bench/results/latest.json -->";
 const END = "<!-- performance:end -->";

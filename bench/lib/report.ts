@@ -15,7 +15,7 @@ export interface Row {
   baseline?: { what: string; figure: Figure };
   /** `figure ÷ baseline` when both share a unit. */
   ratio?: number;
-  /** The issue's goal for this figure, and whether this run met it. */
+  /** The goal set for this figure, and whether this run met it. */
   goal?: { text: string; met: boolean };
 }
 

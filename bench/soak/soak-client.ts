@@ -65,7 +65,7 @@ async function runCalls(count: number, withFaults: boolean): Promise<void> {
       // Every kind of fault meets both a call with retries off and one with its retry left.
       const options = faulted && Math.floor(faultNumber / FAULTS.length) % 2 === 0 ? { maxRetries: 0 } : {};
       // Each call its own PR head, as pipelines have: the trigger lists its head's runs before it
-      // starts one (issue 11), and one head with thousands of runs would measure the kit, not the client.
+      // starts one (so a retry never starts a second), and one head with thousands of runs would measure the kit, not the client.
       const details = {
         ...SAMPLE_DETAILS,
         pr_sha: `${SAMPLE_DETAILS.pr_sha.slice(0, 32)}${index.toString(16).padStart(8, "0")}`,

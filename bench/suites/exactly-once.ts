@@ -7,9 +7,9 @@ import { progress } from "../lib/suite.js";
 const CALLS = 100;
 
 /**
- * Issue 11: N trigger calls, each meeting a failure after its run started (a 500, 502 or 504, a hang
- * past the timeout, a reset connection), must start N runs. Beside it, the same calls with the look
- * turned off: what the retries did before.
+ * A retried trigger must never start a second run: N trigger calls, each meeting a failure after its run
+ * started (a 500, 502 or 504, a hang past the timeout, a reset connection), must start N runs. Beside it,
+ * the same calls with the look turned off: what blind retries do.
  */
 export const exactlyOnceSuite: Suite = {
   name: "exactly-once",

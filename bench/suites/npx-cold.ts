@@ -16,7 +16,7 @@ const RUNS = 5;
 const FLOOR = "@datafold-ci/bench-npx-floor";
 
 /**
- * Issue 12's distribution figures: the CLI's tarball and installed size, how many packages `npx` fetches, and a
+ * What distributing the CLI through `npx` costs: its tarball and installed size, how many packages `npx` fetches, and a
  * cold `npx -y @datafold-ci/cli@<v> --version` (local registry, empty npm cache) next to `npx` of a one-file
  * package whose tarball is as large — what any CLI of that size costs to fetch and start.
  */

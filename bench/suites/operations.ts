@@ -12,7 +12,7 @@ import { progress } from "../lib/suite.js";
 const SIZES = [10, 50] as const;
 
 /**
- * What one more operation in spec/ costs the client (issue 10): its entry in the runtime table, the
+ * What one more operation in spec/ costs the client, whose bundle has a size budget: its entry in the runtime table, the
  * only part of the bundle that grows with the spec; and the hand-written client code, which must not.
  */
 export const operationsSuite: Suite = {
@@ -50,7 +50,7 @@ export const operationsSuite: Suite = {
       ],
       notes: [
         `Per operation: (table of ${SIZES[1]} − table of ${SIZES[0]}) / ${SIZES[1] - SIZES[0]}, synthetic operations shaped like \`listCiRuns\`, each with its own copy of the schemas it reaches (bench/codegen/synthetic-spec.ts); the client's code does not grow with the spec. The copies differ only in names, so gzip finds them alike: a real operation costs between the gzipped and the minified figure.`,
-        `Hand-written lines: non-blank, non-comment lines of packages/client/src; every method comes from the generated table, so they do not depend on the number of operations. Files that name an operation's method (the trigger's retry guard, issue 11, and the \`checkTriggerInput\` shorthand): ${handWritten.naming.map((f) => `\`${f}\``).join(", ") || "none"}.`,
+        `Hand-written lines: non-blank, non-comment lines of packages/client/src; every method comes from the generated table, so they do not depend on the number of operations. Files that name an operation's method (the trigger's retry guard, which looks for a run a failed attempt started, and the \`checkTriggerInput\` shorthand): ${handWritten.naming.map((f) => `\`${f}\``).join(", ") || "none"}.`,
       ],
     };
   },

@@ -138,7 +138,7 @@ export function describe(spec: SpecDocument, overrides: Overrides): ApiDescripti
 
 /**
  * What the packages read at run time, no more: the table is bundled into the client and the kit, and
- * every byte counts against the client's size budget (issue 10). Dropped: summaries, tags and
+ * every byte counts against the client's size budget (`.size-limit.json`). Dropped: summaries, tags and
  * response descriptions and server descriptions (documentation; the generated types keep the summaries), response media types (the types'
  * concern), error responses
  * (the client words errors by status, the kit answers them FastAPI's way), and the schemas only
@@ -204,7 +204,7 @@ function cleanSchema(schema: unknown): JsonSchema {
   for (const [key, value] of Object.entries(schema)) {
     if (DOC_ONLY_KEYWORDS.has(key) || key.startsWith("x-")) continue;
     // A title names a model in pydantic's messages (`model_type`); on a field (`"Base Branch"`) it is
-    // documentation, and the bundles' bytes (issue 10's size budget).
+    // documentation, and bytes against the bundles' size budget.
     if (key === "title" && !isModel(schema as Json)) continue;
     // `enum`, `const` and `default` hold data, not schemas: copy them as they are.
     if (key === "enum" || key === "const" || key === "default") out[key] = value;

@@ -1,5 +1,6 @@
 /**
- * Issues 3, 4 and 5, "Done when … against an independent implementation of the endpoint": a real FastAPI app
+ * The testing kit, the client and the CLI checked against an independent implementation of the endpoint
+ * (a mock written from the same spec would share the code's mistakes): a real FastAPI app
  * (datafold_app.py) and the testing kit get the same raw requests and must answer the same status and `loc`
  * lists, except where request-table.ts explains why not; then the built client and CLI run against FastAPI.
  */
@@ -34,7 +35,8 @@ const API_KEY = `conformance-key-${randomUUID()}`;
 const WRONG_KEY = `wrong-key-${randomUUID()}`;
 
 const python = findFastApiPython();
-// CI names its Python (GitHub CI installs a pinned FastAPI, issue 13): a named Python without FastAPI fails.
+// CI names its Python (GitHub CI installs a pinned FastAPI, docs/datafold-facts.md "FastAPI version policy"),
+// so there a named Python without FastAPI fails rather than skipping the suite.
 if (!python.found && process.env.CONFORMANCE_PYTHON)
   throw new Error(`CONFORMANCE_PYTHON=${process.env.CONFORMANCE_PYTHON}: ${python.reason}`);
 if (!python.found) console.warn(`conformance tests skipped: ${python.reason}`);
@@ -321,7 +323,7 @@ describe.skipIf(!python.found)(
         });
     });
 
-    describe("the client (issue 3)", () => {
+    describe("the client", () => {
       let client: DatafoldClient;
       beforeAll(() => {
         client = createDatafoldClient({ baseUrl: app.url, apiKey: API_KEY, env: {} });
@@ -434,7 +436,7 @@ describe.skipIf(!python.found)(
       });
     });
 
-    describe("the CLI (issue 5)", () => {
+    describe("the CLI", () => {
       const env = () => ({ DATAFOLD_API_KEY: API_KEY, DATAFOLD_HOST: app.url });
 
       it("with the official CLI's six flags: exit 0, and stdout names the run FastAPI started", async () => {

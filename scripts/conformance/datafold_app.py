@@ -3,9 +3,10 @@
 whole document that those three do not (an Enum, a Literal, string lengths, number bounds, a pattern,
 a discriminated union and a tuple): "POST /api/v1/monitors/keywords".
 
-Written from the documentation page (/work/shared/seed/trigger-a-prmr-run.md) and Datafold's public
-document for the CI operations (/work/shared/reference/datafold-ci-operations.json), with no code or
-data shared with packages/, so the conformance test can compare our mock, client and CLI with what a
+Written from Datafold's documentation page for the trigger
+(https://docs.datafold.com/api-reference/ci/trigger-a-prmr-run) and the CI operations of Datafold's public
+document (https://docs.datafold.com/openapi-public.json; docs/datafold-facts.md, "Datafold CI API"), with no
+code or data shared with packages/, so the conformance test can compare our mock, client and CLI with what a
 real FastAPI answers. Routes are registered as Datafold's app must register them for its own literal
 paths to work: `/runs` and `/trigger` before the templated `/{pr_num}`. It targets whatever FastAPI/pydantic the interpreter has; Debian bookworm ships
 FastAPI 0.92 with pydantic 1.10 (NOT pydantic v2, which Datafold runs), so the test encodes the known

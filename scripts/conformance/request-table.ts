@@ -1,8 +1,8 @@
 /**
  * The requests the conformance test sends to both the independent FastAPI app and the testing kit, with
- * what each must answer. Written from the seed page, Datafold's CI operations as it publishes them, and
- * FastAPI's documented behaviour, deliberately NOT
- * derived from packages/api-description: an independent check must not share the code it checks.
+ * what each must answer. Written from Datafold's documentation of its CI operations and FastAPI's
+ * documented behaviour (docs/datafold-facts.md, "Datafold CI API" and "FastAPI version policy"),
+ * deliberately NOT derived from packages/api-description: an independent check must not share the code it checks.
  *
  * `expect` is what FastAPI 0.122–0.131 with pydantic v2 answers (Datafold runs pydantic v2; its FastAPI
  * version is not public, and the testing kit follows that range: 401 for a missing key, a body without

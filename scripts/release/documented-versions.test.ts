@@ -7,8 +7,8 @@ import { expect, it } from "vitest";
 import { REPO_ROOT } from "../packaging/published-packages.js";
 import { actionTags } from "./action-tags.js";
 
-// Issue 13: the docs pinned @datafold-ci/cli@0.1.0 and the action @v0.1.0, which the pending changesets would
-// never publish. Each version the docs name must be the current one or the one the pending changesets make.
+// A version the docs pin (`@datafold-ci/cli@<v>`, the action's `@v<v>`) that no release publishes sends users to
+// nothing: each version the docs name must be the current one or the one the pending changesets make.
 const run = promisify(execFile);
 const DOCS = ["README.md", "packages/cli/README.md"];
 

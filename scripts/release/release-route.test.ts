@@ -8,7 +8,7 @@ import { PNPM, publishedPackages } from "../packaging/published-packages.js";
 import { type LocalRegistry, startLocalRegistry } from "../testing/local-registry.js";
 import { copyRepository } from "../testing/repository-copy.js";
 
-// Issue 13: the release route as a release engineer outside GitHub Actions runs it (no OIDC, so no
+// The release route as a release engineer outside GitHub Actions runs it (no OIDC, so no
 // provenance): `changeset version`, then the project's own `pnpm release` against a real registry whose
 // address and token live in an npmrc; then a new user installs and runs what was published.
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ type Servers = NonNullable<OpenApiDocument["servers"]>;
 
 /**
  * `servers[0].url` is where the client and the CLI send requests by default (baked in at build
- * time), so changing or removing it is major (issue 14); adding one where there was none only gives
+ * time), so changing or removing it is major; adding one where there was none only gives
  * callers a default. The other entries reach consumers only as documentation of alternatives: minor.
  */
 export function compareServers(before: Servers = [], after: Servers = [], report: Report): void {

@@ -9,7 +9,7 @@ export const REDACTED = "[REDACTED]";
  * `value` with every occurrence of `secret` in its strings (object keys included, at any depth)
  * replaced by {@link REDACTED}: for what a server, a proxy or a `fetch` sends back, which may echo
  * request headers. An empty `secret` changes nothing (splitting on "" would put `[REDACTED]` between
- * every character). Issue 14: the client, the CLI and the testing kit each had a copy.
+ * every character). The client, the CLI and the testing kit all redact with this one function.
  *
  * @example
  * redactSecret({ detail: "bad header: Key abc" }, "abc"); // { detail: "bad header: Key [REDACTED]" }

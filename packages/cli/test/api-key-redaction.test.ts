@@ -3,8 +3,8 @@ import { ExitCode } from "../src/exit-codes.js";
 import { PR, PR_FLAGS } from "./fixtures/ci-environments.js";
 import { IN_PROCESS_ENV, runInProcess } from "./run-in-process.js";
 
-// Issue 14 item 7: the key is hidden whatever its length. A 5-character key was printed before,
-// because only keys of 8 characters or more were registered with the output filter.
+// The key is hidden whatever its length: a filter that registered only keys of 8 characters or more
+// would print a 5-character key.
 const SHORT_KEY = "k3y_x";
 const SHORT_KEY_ENV = { ...IN_PROCESS_ENV, DATAFOLD_API_KEY: SHORT_KEY };
 

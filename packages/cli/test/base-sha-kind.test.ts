@@ -7,7 +7,7 @@ import { fakeGit } from "./fake-git.js";
 import { environments, PR, type ProviderId, prFlagsWithout } from "./fixtures/ci-environments.js";
 import { IN_PROCESS_ENV, runInProcess } from "./run-in-process.js";
 
-// Issue 14, item 5: GitHub's and Bitbucket's base SHA is the base branch's tip, GitLab's and git's the merge
+// GitHub's and Bitbucket's base SHA is the base branch's tip, GitLab's and git's the merge
 // base. The CLI sends each as the CI gives it, and says which it is.
 
 const MERGE_BASE = "0123456789abcdef0123456789abcdef01234567";

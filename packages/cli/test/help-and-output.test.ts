@@ -84,7 +84,7 @@ describe("--help and --version", () => {
     }
   });
 
-  it("says in each command's --help which statuses --retries retries, as the client's policy has them (issue 14)", async () => {
+  it("says in each command's --help which statuses --retries retries, as the client's policy has them", async () => {
     const statuses = (text: string) => (text.match(/\b[1-5]\d\d\b/g) ?? []).map(Number);
     const onlyWhenListing = clientDefaults.retryableStatuses.filter(
       (code) => !clientDefaults.triggerRetryableStatuses.includes(code),

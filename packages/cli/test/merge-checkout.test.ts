@@ -6,7 +6,8 @@ import { createRepository, type Repository } from "./git-repository.js";
 import { IN_PROCESS_ENV, runInProcess } from "./run-in-process.js";
 
 // Jenkins' "merge with the target" checkout: GIT_COMMIT and HEAD are a merge of the PR head into the
-// target (first parent: the target's tip), made in the workspace and never pushed (issue 14).
+// target (first parent: the target's tip), made in the workspace and never pushed, so GIT_COMMIT is not the
+// PR head (docs/datafold-facts.md, "Jenkins").
 let repo: Repository;
 beforeAll(() => {
   repo = createRepository();

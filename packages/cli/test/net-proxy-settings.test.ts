@@ -107,7 +107,7 @@ describe("explainNetworkFailure", () => {
     });
   const proxy = { host: "proxy.corp:3128", variable: "HTTPS_PROXY" };
 
-  it("prints the brief's 407 message, and says when the variable has no credentials", () => {
+  it("says a 407 is the proxy asking for credentials, not retried, and when the variable has no credentials", () => {
     const error = failed(
       new ProxyTunnelError({ reason: "auth", proxy, target: "app.datafold.com:443", status: 407 }),
     );

@@ -11,7 +11,7 @@ const ASCTIME = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MONTH} ([ \\d]\\d
 /**
  * The instant an HTTP-date names (RFC 9110 §5.6.7: IMF-fixdate, obsolete RFC 850 or asctime), in
  * milliseconds since the epoch; `undefined` for anything else. `Date.parse` is no substitute: V8
- * reads `-1`, `1 2` and `2, 3` as dates in 2001 (issue 14).
+ * reads `-1`, `1 2` and `2, 3` as dates in 2001.
  */
 export function parseHttpDate(value: string, now: number): number | undefined {
   type Fields = [string, string, string, string, string, string, string];

@@ -25,6 +25,7 @@ const PAGE = 100;
  * `{ ci_run_id }` (`run_id` absent: the list does not carry it) and nothing is sent again. It assumes
  * `SubmitCiJob.ci_run_id` is that run's `ApiCiRun.id` (the official SDK and the field names say so;
  * Datafold's document does not), and that no one else starts a run for the same SHA in those seconds.
+ * Both facts, with sources: docs/datafold-facts.md, "Trigger a PR/MR run".
  */
 export function lookForStartedRun(
   client: RunLister,

@@ -138,7 +138,7 @@ describe("triggerPrRun after a failure that may have started a run", () => {
     expect(events.at(-1)).toMatchObject({ type: "unavailable", when: "after", attempt: 1, fallback: "stop" });
   });
 
-  it("falls back to retrying as before, and says so, when Datafold refuses to list runs", async () => {
+  it("retries without the look, and says so, when Datafold refuses to list runs", async () => {
     mock.enqueue(
       { kind: "respond", status: 403, body: { detail: "Forbidden" } },
       {

@@ -134,7 +134,7 @@ describe("which failures are retried", () => {
     expect(error).toBeInstanceOf(DatafoldTimeoutError);
     expect(error).toMatchObject({ attempts: 3, timeoutMs: 20, kind: "timeout" });
     expect(error.message).toMatch(/did not answer POST \S+ within 20 ms \(3 attempts\)/);
-    // Each attempt got a fresh signal, so a timed-out first attempt does not doom the retries (#2567).
+    // Each attempt got a fresh signal, so a timed-out first attempt does not doom the retries (openapi-ts/openapi-typescript#2567).
     expect(new Set(seenSignals.map((r) => r.signal)).size).toBe(3);
   });
 

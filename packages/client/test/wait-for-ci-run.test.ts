@@ -382,7 +382,7 @@ describe("waitForCiRun when polling fails", () => {
 
 describe("waitForCiRun economy (fake clock)", () => {
   // random 1: the most jitter, so the shortest waits and the most calls; random 0: the longest waits.
-  // Budgets: the 60 calls for 10 minutes; elsewhere at most the official SDK's 12 a minute, or half of it.
+  // Budgets: 60 calls for a 10-minute run (half the official SDK's 120); elsewhere at most the official SDK's 12 a minute, or half of it.
   it.each([
     [1, 12],
     [10, 60],

@@ -8,7 +8,8 @@ const stripHeads = (ref: string) => ref.replace(/^refs\/heads\//, "");
 /**
  * Every CI system `datafold-ci` reads, as data, in the order they are tried; the first active one wins.
  * Adding a CI system is one entry. Each entry's comment names its traps: variables that look right and
- * are not. A base SHA's source says which commit it is; a CI without one gets git's merge base.
+ * are not. A base SHA's source says which commit it is; a CI without one gets git's merge base. Each
+ * system's documentation of these variables: docs/datafold-facts.md, "CI systems".
  */
 export const providerSpecs: readonly ProviderSpec[] = [
   // The PR facts are in the event payload. Never GITHUB_SHA: on pull_request events it is the test merge

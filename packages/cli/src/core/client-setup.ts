@@ -145,6 +145,7 @@ function givenHost(flag: SourcedValue | undefined, env: Env): SourcedValue {
 /**
  * Why a secret set in a CI's settings is often missing or empty in a job, by provider id: the first thing
  * to check when the key variable is empty (CI systems pass a withheld secret as "") or not set at all.
+ * Each vendor's documentation: docs/datafold-facts.md, "Secrets withheld from pull request builds".
  */
 const WITHHELD_SECRETS: Readonly<Record<string, string>> = {
   "github-actions":

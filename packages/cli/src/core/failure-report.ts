@@ -84,6 +84,7 @@ export function explainFailure(error: unknown, context: FailureContext): string 
   const configId = `--ci-config-id ${context.ciConfigId.value} (from ${describeSource(context.ciConfigId.source)})`;
   if (error instanceof DatafoldAuthError)
     return `${answered}. Check DATAFOLD_API_KEY: it must be a current API key of ${context.baseUrl} with access to CI config ${context.ciConfigId.value}.`;
+  // An observed Datafold behaviour, not a documented one (docs/datafold-facts.md, "Hosts and the API key").
   if (error instanceof DatafoldNotFoundError)
     return (
       `${answered}. Check that ${configId} is a CI config of ${context.baseUrl}, and that DATAFOLD_API_KEY ` +

@@ -22,7 +22,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * - tunnels `https://` requests through `CONNECT`, one connection per attempt, naming what the proxy
  *   answered; undici's proxy agent reconnects without end when a proxy closes a tunnel unanswered;
  * - sends hosts in `NO_PROXY` direct.
- * The proxy's credentials go in `Proxy-Authorization` (Basic).
+ * The proxy's credentials go in `Proxy-Authorization` (Basic). The undici and proxy facts behind this, with
+ * sources: docs/datafold-facts.md, "Node, undici and proxies".
  */
 export function createProxiedNetwork(settings: ProxySettings): ProxiedNetwork {
   const sockets = new Set<Socket>();
