@@ -196,6 +196,18 @@ describe("pnpm generate", () => {
     );
   });
 
+  it("refuses an override file that is not YAML, naming the file and the line", async () => {
+    const file = join(root, "spec/overrides/datafold-api.yaml");
+    const lines = (await readFile(file, "utf8")).split("\n");
+    const broken = lines.findIndex((line) => line.startsWith(`${TRIGGER}:`)) + 2;
+    lines.splice(broken - 1, 0, "\tmethod: tabbed");
+    await writeFile(file, lines.join("\n"));
+    const run = await generate(root);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("spec/overrides/datafold-api.yaml");
+    expect(run.stderr).toMatch(new RegExp(`(line |\\()${broken}\\b`));
+  });
+
   it("refuses a CI fact the trigger's body no longer has, naming the CI data", async () => {
     // Datafold drops base_sha; the maintainer drops its override entry too, as a spec sync must.
     await editSpec((doc) => {

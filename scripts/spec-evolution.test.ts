@@ -3,8 +3,8 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { dump, load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 import type { OpenApiDocument } from "./codegen/spec-documents.js";
 import { filterDocument } from "./spec-sync/filter-document.js";
 import { REPO_ROOT } from "./packaging/published-packages.js";
@@ -439,10 +439,10 @@ async function newCopy(prefix: string): Promise<string> {
 /** Applies every edit of the group to one copy, builds it once, then runs each edit's consumer and CLI. */
 async function evolveGroup(name: string, edits: readonly Edit[]): Promise<GroupOutcome> {
   const copy = await newCopy(name);
-  const doc = load(await readFile(join(copy, SPEC), "utf8")) as Doc;
+  const doc = parse(await readFile(join(copy, SPEC), "utf8")) as Doc;
   let overrides = await readFile(join(copy, OVERRIDES), "utf8");
   for (const edit of edits) overrides = (await edit.edit(doc, overrides)) ?? overrides;
-  await writeFile(join(copy, SPEC), dump(doc, { lineWidth: -1 }));
+  await writeFile(join(copy, SPEC), stringify(doc, { lineWidth: 0 }));
   await writeFile(join(copy, OVERRIDES), overrides);
   await mkdir(join(copy, "scripts", "evolution"));
   const files = edits.map((edit, index) => [edit, `evolution/${name}-${index}.ts`] as const);
@@ -511,9 +511,9 @@ async function bumpOf(edit: Edit): Promise<string> {
   await git("init", "--quiet");
   await git("add", ".");
   await git("-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "--quiet", "-m", "base");
-  const doc = load(await readFile(join(root, SPEC), "utf8")) as Doc;
+  const doc = parse(await readFile(join(root, SPEC), "utf8")) as Doc;
   const overrides = await edit.edit(doc, await readFile(join(root, OVERRIDES), "utf8"));
-  await writeFile(join(root, SPEC), dump(doc, { lineWidth: -1 }));
+  await writeFile(join(root, SPEC), stringify(doc, { lineWidth: 0 }));
   if (typeof overrides === "string") await writeFile(join(root, OVERRIDES), overrides);
   const diff = await step(
     "spec:diff",

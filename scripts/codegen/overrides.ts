@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { load } from "js-yaml";
+import { parseDocument } from "yaml";
 import { asObject, type JsonObject } from "./json-object.js";
 import { listOperations } from "./operations.js";
 import type { SpecDocument } from "./spec-documents.js";
@@ -63,7 +63,7 @@ export function parseOverrides(spec: SpecDocument, text: string | undefined): Ov
   const operations = new Map<string, OperationOverride>();
   if (text === undefined) return { file, operations };
   const known = new Set(listOperations(spec.document).keys());
-  for (const [identity, raw] of Object.entries(asObject(load(text, { filename: file })))) {
+  for (const [identity, raw] of Object.entries(asObject(parseYaml(text, file)))) {
     const where = `${file}: "${identity}"`;
     if (!IDENTITY.test(identity))
       throw new Error(
@@ -76,6 +76,17 @@ export function parseOverrides(spec: SpecDocument, text: string | undefined): Ov
     operations.set(identity, parseEntry(asObject(raw), where));
   }
   return { file, operations };
+}
+
+/**
+ * The file's one YAML 1.2 document as plain values. Merge keys (`<<: *shared`) are read, so entries may share
+ * a section through an anchor. @throws naming the file, line and column of the first syntax error.
+ */
+function parseYaml(text: string, file: string): unknown {
+  const document = parseDocument(text, { merge: true });
+  const [error] = document.errors;
+  if (error) throw new Error(`${file}: ${error.message.trimEnd()}`);
+  return document.toJS();
 }
 
 function parseEntry(entry: JsonObject, where: string): OperationOverride {
