@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkArgumentsWith, undeclaredFieldsWith } from "../src/check-arguments.js";
 import { DatafoldInputError } from "../src/errors.js";
 import type { ClientWarning } from "../src/options.js";
-import { details, testClient } from "./helpers/client.js";
+import { details, methodOf, testClient } from "./helpers/client.js";
 import { compileValidators } from "./helpers/compile-validators.js";
 import { json, scriptedFetch } from "./helpers/fake-fetch.js";
 
@@ -38,7 +38,7 @@ describe("a body field the spec does not declare, where the schema lets it throu
 
   it("is found inside an array body's items: a diff's include_column", async () => {
     const { client, warnings } = recordingClient();
-    await client.uploadPrChanges(7, 42, [
+    await methodOf(client, "uploadPrChanges")(7, 42, [
       { prod: "db.orders", pr: "db.pr_42.orders" },
       { prod: "db.users", pr: "db.pr_42.users", include_column: ["id"] } as never,
     ]);
@@ -54,7 +54,9 @@ describe("a body field the spec does not declare, where the schema lets it throu
   it("is not told about declared fields, nor when no onWarning is given", async () => {
     const { client, warnings } = recordingClient();
     await client.triggerPrRun(7, details);
-    await client.uploadPrChanges(7, 42, [{ prod: "a", pr: "b", pk: ["id"], exclude_columns: [] }]);
+    await methodOf(client, "uploadPrChanges")(7, 42, [
+      { prod: "a", pr: "b", pk: ["id"], exclude_columns: [] },
+    ]);
     expect(warnings).toEqual([]);
     const quiet = testClient({ fetch: scriptedFetch(started) });
     await expect(quiet.triggerPrRun(7, { ...details, extra: 1 } as typeof details)).resolves.toBeDefined();
