@@ -27,7 +27,6 @@ async function run(...args: string[]) {
   }
 }
 
-
 /** Every number with a unit the text quotes: `13 µs`, `3.5 kB`, `0.782×`, `1,170 ms`. */
 function quotedFigures(text: string): string[] {
   return [...text.matchAll(/\d[\d,]*(?:\.\d+)?\s?(?:µs|ms|kB|MB|s\b|×)/g)].map((m) => m[0]);
