@@ -27,21 +27,14 @@ async function run(...args: string[]) {
   }
 }
 
-/** `## Performance` up to the next `## ` heading. */
-function performanceSection(readme: string): string {
-  const start = readme.indexOf("\n## Performance\n");
-  const end = readme.indexOf("\n## ", start + 1);
-  return readme.slice(start, end === -1 ? undefined : end);
-}
-
 /** Every number with a unit the text quotes: `13 µs`, `3.5 kB`, `0.782×`, `1,170 ms`. */
 function quotedFigures(text: string): string[] {
   return [...text.matchAll(/\d[\d,]*(?:\.\d+)?\s?(?:µs|ms|kB|MB|s\b|×)/g)].map((m) => m[0]);
 }
 
-describe("the README's Performance section", () => {
+describe("docs/performance.md", () => {
   it("quotes no figure that no suite measured", async () => {
-    const readme = await readFile(join(REPO_ROOT, "README.md"), "utf8");
+    const page = await readFile(join(REPO_ROOT, "docs/performance.md"), "utf8");
     const results = JSON.parse(
       await readFile(join(REPO_ROOT, "bench/results/latest.json"), "utf8"),
     ) as Results;
@@ -59,10 +52,8 @@ describe("the README's Performance section", () => {
       )
       .concat(results.suites.map((suite) => `${Math.round(suite.seconds)} s, ${suite.environment.cpus}`))
       .join("\n");
-    const unsourced = quotedFigures(performanceSection(readme)).filter(
-      (figure) => !quotedFigures(measured).includes(figure),
-    );
-    expect(unsourced, "figures in README.md's Performance section that no suite measured").toEqual([]);
+    const unsourced = quotedFigures(page).filter((figure) => !quotedFigures(measured).includes(figure));
+    expect(unsourced, "figures in docs/performance.md that no suite measured").toEqual([]);
   });
 
   it("is what bench/results/latest.json renders (--check)", async () => {
@@ -74,7 +65,8 @@ describe("the README's Performance section", () => {
   it("--check fails, naming the command that fixes it, when a figure changed; a run without it rewrites it", async () => {
     const root = await mkdtemp(join(tmpdir(), "datafold-ci-readme-"));
     roots.push(root);
-    await cp(join(REPO_ROOT, "README.md"), join(root, "README.md"));
+    await mkdir(join(root, "docs"), { recursive: true });
+    await cp(join(REPO_ROOT, "docs/performance.md"), join(root, "docs/performance.md"));
     await cp(join(REPO_ROOT, ".prettierrc.json"), join(root, ".prettierrc.json"));
     await mkdir(join(root, "bench/results"), { recursive: true });
     const results = JSON.parse(
@@ -85,10 +77,10 @@ describe("the README's Performance section", () => {
 
     const stale = await run("--check", "--root", root);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/README\.md's Performance section is out of date.*bench:readme/);
+    expect(stale.stderr).toMatch(/docs\/performance\.md's figures are out of date.*bench:readme/);
 
     expect((await run("--root", root)).code).toBe(0);
-    expect(await readFile(join(root, "README.md"), "utf8")).toContain("987,654 ms");
+    expect(await readFile(join(root, "docs/performance.md"), "utf8")).toContain("987,654 ms");
     expect((await run("--check", "--root", root)).code).toBe(0);
   });
 });

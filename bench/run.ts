@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [-- suite ...]`: runs the benchmark suites (all, or the named ones), prints the table and
- * writes bench/results/latest.{md,json} and README.md's Performance figures. A partial run replaces
+ * writes bench/results/latest.{md,json} and the figures of docs/performance.md. A partial run replaces
  * only its own suites in those files.
  * Benchmarks are not tests: nothing here fails on a slow figure; missed goals are reported.
  */
@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { REPO_ROOT } from "./lib/repo.js";
 import type { Results, SuiteResult } from "./lib/report.js";
-import { updateReadmePerformance } from "./lib/readme-performance.js";
+import { updatePerformanceDoc } from "./lib/readme-performance.js";
 import { currentEnvironment, mergeResults, missedGoals, renderMarkdown } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
 import { buildSuite } from "./suites/build.js";
@@ -89,9 +89,9 @@ const markdown = renderMarkdown(results);
 await mkdir(RESULTS_DIR, { recursive: true });
 await writeFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
 await writeFile(join(RESULTS_DIR, "latest.md"), markdown);
-await updateReadmePerformance(REPO_ROOT);
+await updatePerformanceDoc(REPO_ROOT);
 process.stdout.write(markdown);
 process.stderr.write(
-  `\nWrote bench/results/latest.md, latest.json and README.md's Performance figures; ${missedGoals(results).length} goal(s) missed.\n`,
+  `\nWrote bench/results/latest.md, latest.json and docs/performance.md's figures; ${missedGoals(results).length} goal(s) missed.\n`,
 );
 if (failed) process.exitCode = 1;

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -116,7 +116,8 @@ describe("pnpm generate", () => {
   });
 
   it("writes the READMEs' exit-code tables from the CLI's exit codes, and --check names a README that differs", async () => {
-    const readmes = ["README.md", "packages/cli/README.md"];
+    const readmes = ["docs/ci-systems.md", "packages/cli/README.md"];
+    await mkdir(join(root, "docs"), { recursive: true });
     for (const file of readmes) await cp(join(repoRoot, file), join(root, file));
     await generate(root);
     for (const file of readmes)
@@ -131,18 +132,19 @@ describe("pnpm generate", () => {
     const check = await generate(root, "--check");
     expect(check.code).toBe(1);
     expect(check.stderr).toContain("\n  stale: packages/cli/README.md\n");
-    expect(check.stderr).not.toContain("stale: README.md");
+    expect(check.stderr).not.toContain("stale: docs/ci-systems.md");
     expect((await generate(root)).code).toBe(0);
     expect(await readFile(cli, "utf8")).toBe(text);
   });
 
-  it("fails naming the README and the markers when a README lost its exit-code section's markers", async () => {
-    const text = await readFile(join(repoRoot, "README.md"), "utf8");
-    await writeFile(join(root, "README.md"), text.replace("<!-- exit-codes:end -->\n", ""));
+  it("fails naming the page and the markers when a page lost its exit-code section's markers", async () => {
+    const text = await readFile(join(repoRoot, "docs/ci-systems.md"), "utf8");
+    await mkdir(join(root, "docs"), { recursive: true });
+    await writeFile(join(root, "docs/ci-systems.md"), text.replace("<!-- exit-codes:end -->\n", ""));
     const run = await generate(root, "--check");
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      'README.md has no "<!-- exit-codes:start -->" and "<!-- exit-codes:end -->" lines',
+      'docs/ci-systems.md has no "<!-- exit-codes:start -->" and "<!-- exit-codes:end -->" lines',
     );
   });
 

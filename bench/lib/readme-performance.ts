@@ -3,8 +3,10 @@ import { join } from "node:path";
 import { format, resolveConfig } from "prettier";
 import { missedGoals, type Results, renderTable } from "./report.js";
 
-// The README quotes only what a suite measured, so no figure in it can drift from a run: its figures are
-// written from the results.
+// The documentation quotes only what a suite measured: its figures are written from the results.
+
+/** The page that holds the figures, relative to the repository root. */
+export const PERFORMANCE_DOC = "docs/performance.md";
 
 const START = "<!-- performance:start: written by `pnpm bench:readme` from bench/results/latest.json -->";
 const END = "<!-- performance:end -->";
@@ -22,26 +24,25 @@ export function renderPerformance(results: Results): string {
   return lines.join("\n");
 }
 
-/** `readme` with its marked Performance part replaced, formatted as `pnpm format` would leave it. */
-export async function withPerformance(readme: string, results: Results, readmePath: string): Promise<string> {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start === -1 || end < start)
-    throw new Error(`${readmePath} has no "${START}" … "${END}" markers in its Performance section`);
-  const replaced = `${readme.slice(0, start + START.length)}\n\n${renderPerformance(results)}\n\n${readme.slice(end)}`;
-  return format(replaced, { ...(await resolveConfig(readmePath)), filepath: readmePath });
+/** `page` with its marked part replaced, formatted as `pnpm format` would leave it. */
+export async function withPerformance(page: string, results: Results, pagePath: string): Promise<string> {
+  const start = page.indexOf(START);
+  const end = page.indexOf(END);
+  if (start === -1 || end < start) throw new Error(`${pagePath} has no "${START}" … "${END}" markers`);
+  const replaced = `${page.slice(0, start + START.length)}\n\n${renderPerformance(results)}\n\n${page.slice(end)}`;
+  return format(replaced, { ...(await resolveConfig(pagePath)), filepath: pagePath });
 }
 
 /**
- * Brings `<root>/README.md`'s Performance part up to date with `<root>/bench/results/latest.json`;
- * with `check`, only says whether it is. Returns whether the README was (already) up to date.
+ * Brings the figures of `<root>/docs/performance.md` up to date with `<root>/bench/results/latest.json`;
+ * with `check`, only says whether they are. Returns whether the page was (already) up to date.
  */
-export async function updateReadmePerformance(root: string, check = false): Promise<boolean> {
-  const readmePath = join(root, "README.md");
+export async function updatePerformanceDoc(root: string, check = false): Promise<boolean> {
+  const pagePath = join(root, PERFORMANCE_DOC);
   const results = JSON.parse(await readFile(join(root, "bench/results/latest.json"), "utf8")) as Results;
-  const readme = await readFile(readmePath, "utf8");
-  const updated = await withPerformance(readme, results, readmePath);
-  if (updated === readme) return true;
-  if (!check) await writeFile(readmePath, updated);
+  const page = await readFile(pagePath, "utf8");
+  const updated = await withPerformance(page, results, pagePath);
+  if (updated === page) return true;
+  if (!check) await writeFile(pagePath, updated);
   return false;
 }

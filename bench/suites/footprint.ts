@@ -10,10 +10,13 @@ import type { Suite } from "../lib/suite.js";
 import { progress } from "../lib/suite.js";
 
 const CLIENT_GOAL_BYTES = 5_000;
-/** Published packages the CLI installs, in dependency order. */
-const OURS = ["types", "client", "cli"] as const;
+/**
+ * Published packages `npm install @datafold-ci/client` installs, in dependency order. The CLI bundles
+ * everything and has no dependencies: its install is measured in the CLI distribution suite (npx-cold).
+ */
+const OURS = ["types", "client"] as const;
 
-/** The client's bundle cost and the CLI's install footprint. */
+/** The client's bundle cost and its install footprint. */
 export const footprintSuite: Suite = {
   name: "footprint",
   title: "Footprint",
@@ -29,14 +32,14 @@ export const footprintSuite: Suite = {
     const kB = (bytes: number) => ({ value: bytes / 1000, unit: "kB" });
     const bareBaseline = { what: `openapi-fetch ${openapiFetchVersion} alone`, figure: kB(bare.gzipped) };
 
-    progress("install footprint (pnpm pack + npm install into a fresh project)");
+    progress("client install footprint (pnpm pack + npm install into a fresh project)");
     const work = await mkdtemp(join(tmpdir(), "datafold-ci-bench-footprint-"));
     try {
       const ours = (await publishedPackages()).filter((pkg) =>
         OURS.some((name) => pkg.name === `@datafold-ci/${name}`),
       );
       const tarballPaths = [...(await packPackages(ours, join(work, "tarballs"))).values()];
-      const cli = await installFootprint(join(work, "cli"), tarballPaths);
+      const client = await installFootprint(join(work, "client"), tarballPaths);
       const baseline = await installFootprint(join(work, "baseline"), [
         `openapi-fetch@${openapiFetchVersion}`,
       ]);
@@ -44,7 +47,7 @@ export const footprintSuite: Suite = {
         ...OURS.map((name) => `@datafold-ci/${name}`),
         ...baseline.packages.map(nameOf),
       ]);
-      const extra = cli.packages.filter((pkg) => !allowed.has(nameOf(pkg)));
+      const extra = client.packages.filter((pkg) => !allowed.has(nameOf(pkg)));
       const installBaseline = (figure: { value: number; unit: string }) => ({
         what: `\`npm install openapi-fetch@${openapiFetchVersion}\``,
         figure,
@@ -62,20 +65,20 @@ export const footprintSuite: Suite = {
             baseline: { what: bareBaseline.what, figure: kB(bare.minified) },
           }),
           row(
-            "CLI install: packages",
-            { value: cli.packages.length, unit: "packages" },
+            "client install: packages",
+            { value: client.packages.length, unit: "packages" },
             {
               baseline: installBaseline({ value: baseline.packages.length, unit: "packages" }),
               goal: { text: "only ours + openapi-fetch", met: extra.length === 0 },
             },
           ),
-          row("CLI install: node_modules on disk", kB(cli.bytes), {
+          row("client install: node_modules on disk", kB(client.bytes), {
             baseline: installBaseline(kB(baseline.bytes)),
           }),
         ],
         notes: [
           "Bundles: esbuild `bundle, minify, format: esm, platform: browser` of everything `@datafold-ci/client` exports; gzip level 9. The ≤ 5 kB goal applies to what an app ships, openapi-fetch included.",
-          `CLI install: \`pnpm pack\` of ${OURS.map((n) => `@datafold-ci/${n}`).join(", ")}, then \`npm install --no-audit --no-fund\` of the three tarballs into an empty project. Installed: ${cli.packages.map((p) => `\`${p}\``).join(", ")}.`,
+          `Client install: \`pnpm pack\` of ${OURS.map((n) => `@datafold-ci/${n}`).join(", ")}, then \`npm install --no-audit --no-fund\` of the ${OURS.length} tarballs into an empty project, as \`npm install @datafold-ci/client\` would. Installed: ${client.packages.map((p) => `\`${p}\``).join(", ")}.`,
           extra.length
             ? `Beyond our packages and openapi-fetch's own closure: ${extra.map((p) => `\`${p}\``).join(", ")}.`
             : "Nothing beyond our packages and openapi-fetch (with its own dependencies, as a bare install of it brings).",

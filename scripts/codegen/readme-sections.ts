@@ -12,7 +12,7 @@ export const README_SECTIONS: readonly {
   readonly name: string;
   readonly render: () => string;
 }[] = [
-  { file: "README.md", name: "exit-codes", render: exitCodeMarkdown },
+  { file: "docs/ci-systems.md", name: "exit-codes", render: exitCodeMarkdown },
   { file: "packages/cli/README.md", name: "exit-codes", render: exitCodeMarkdown },
 ];
 

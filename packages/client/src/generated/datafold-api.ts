@@ -40,10 +40,12 @@ export interface DatafoldMethods {
    * but started no run (the CI config requires a PR label the PR lacks, every changed file is ignored by the
    * CI config's filters, or the CI config is paused).
    *
-   * A retry never starts a second run: before the first attempt the method lists the PR head's runs, and
-   * after a failure that may have started one (a timeout, a connection broken after it was made, a 500, 502
-   * or 504) it lists them again and resolves with `{ ci_run_id }` of the new run instead of triggering
-   * again. `checkForStartedRun: false` turns the look off. 409 is never retried.
+   * A retry first looks whether the failed attempt started a run: before the first attempt the method lists
+   * the PR head's runs, and after a failure that may have started one (a timeout, a connection broken after
+   * it was made, a 500, 502 or 504) it lists them again and resolves with `{ ci_run_id }` of the new run
+   * instead of triggering again. If the list fails, the call ends with the trigger's failure; if it is
+   * refused (401, 403, 404), the trigger retries blindly and may start a second run (`onStartedRunCheck` is
+   * told). `checkForStartedRun: false` turns the look off. 409 is never retried.
    *
    * @param ciConfigId ciConfigId
    * @param details the request body (`APIPrDetails`)
