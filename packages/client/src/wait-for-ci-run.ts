@@ -235,8 +235,16 @@ export async function waitForCiRun(client: CiRunLister, options: WaitForCiRunOpt
     }
   };
 
-  const timedOut = (): CiRunOutcome => ({ kind: "timed-out", run: lastSeen, elapsedMs: elapsed(), listCalls });
-  const notFound = (reason: "appear-timeout" | "newer-runs-listed", ids: readonly number[]): CiRunOutcome => ({
+  const timedOut = (): CiRunOutcome => ({
+    kind: "timed-out",
+    run: lastSeen,
+    elapsedMs: elapsed(),
+    listCalls,
+  });
+  const notFound = (
+    reason: "appear-timeout" | "newer-runs-listed",
+    ids: readonly number[],
+  ): CiRunOutcome => ({
     kind: "not-found",
     reason,
     listedIds: ids,
@@ -251,7 +259,7 @@ export async function waitForCiRun(client: CiRunLister, options: WaitForCiRunOpt
       // Pages of the PR's runs, until one holds `ciRunId` or a page comes back short.
       const ids: number[] = [];
       let run: ApiCiRun | undefined;
-      for (let more = true; more; ) {
+      for (let more = true; more;) {
         listCalls += 1;
         const page = await client.listCiRuns(
           ciConfigId,
@@ -287,7 +295,8 @@ export async function waitForCiRun(client: CiRunLister, options: WaitForCiRunOpt
       options.onPollFailure?.({ error, retryInMs: wait });
     }
     interval = Math.min(interval * GROWTH, maxIntervalMs);
-    if (!lastSeen && listedIds && newerListed >= NEWER_RUN_CHECKS) return notFound("newer-runs-listed", listedIds);
+    if (!lastSeen && listedIds && newerListed >= NEWER_RUN_CHECKS)
+      return notFound("newer-runs-listed", listedIds);
     if (!lastSeen && listedIds && elapsed() >= appearTimeoutMs) return notFound("appear-timeout", listedIds);
     const left = timeoutMs - elapsed();
     if (left <= 0) return timedOut();
