@@ -12,6 +12,7 @@ import { updatePerformanceDoc } from "./lib/readme-performance.js";
 import { currentEnvironment, mergeResults, missedGoals, renderMarkdown } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
 import { buildSuite } from "./suites/build.js";
+import { bundlePartsSuite } from "./suites/bundle-parts.js";
 import { cliStartSuite } from "./suites/cli-start.js";
 import { clientOverheadSuite } from "./suites/client-overhead.js";
 import { codegenSuite } from "./suites/codegen.js";
@@ -29,6 +30,7 @@ const SUITES: Suite[] = [
   codegenSuite,
   buildSuite,
   footprintSuite,
+  bundlePartsSuite,
   operationsSuite,
   handWrittenLinesSuite,
   npxColdSuite,

@@ -220,6 +220,8 @@ export function emitValidators(
     "",
     `const formats = { ${used.map((name) => `${JSON.stringify(name)}: { validate: ${FORMAT_CHECKS[name].name} }`).join(", ")} };`,
     "",
+    `const ${ERROR_HELPER} = (instancePath, keyword, params) => ({ instancePath, keyword, params });`,
+    "",
     code.text,
     "",
     `/** The compiled validators of ${file}, by client method name. */`,
@@ -600,6 +602,9 @@ export function reachableSchemas(description: ApiDescription): {
   };
 }
 
+/** The name of the function the generated code builds each error with (see {@link rewriteRuntimeRequires}). */
+const ERROR_HELPER = "fail";
+
 /**
  * ajv's standalone output `require`s its runtime helpers even in ESM mode; the two it may need are
  * swapped for our own (validator-runtime.ts). Any other `require` would reach ajv at run time.
@@ -633,6 +638,17 @@ function rewriteRuntimeRequires(file: string, code: string): { text: string; hel
     // And `errors` always equals the list's length (ajv resets both together), which push returns.
     /^const (err\d+) = (\{.*\});\nif\(vErrors === null\)\{\nvErrors = \[\1\];\n\}\nelse \{\nvErrors\.push\(\1\);\n\}\nerrors\+\+;$/gm,
     "errors = (vErrors ??= []).push($2);",
+  );
+  // Every error is the same three-key object: built by one helper, its keys are written once.
+  text = text.replace(
+    /^errors = \(vErrors \?\?= \[\]\)\.push\(\{instancePath(?::(.*?))?,keyword:("\w+"),params:(.*)\}\);$/gm,
+    (_whole, path: string | undefined, keyword: string, params: string) =>
+      `errors = (vErrors ??= []).push(${ERROR_HELPER}(${path ?? "instancePath"},${keyword},${params}));`,
+  );
+  // JSON Schema's `integer`, which ajv spells as four tests, is what Number.isInteger checks.
+  text = text.replace(
+    /\(\(typeof (\w+) == "number"\) && \(!\(\1 % 1\) && !isNaN\(\1\)\)\) && \(isFinite\(\1\)\)/g,
+    "Number.isInteger($1)",
   );
   const stray = /\b(?:parentData|parentDataProperty|rootData)\b/.exec(text);
   if (stray)

@@ -1,6 +1,7 @@
 import { redactSecret } from "@datafold-ci/api-description";
 import type { InputIssue } from "./input-issue.js";
 import { classifyNetworkFailure, type NetworkFailureKind } from "./network-failure.js";
+import { MAX_RETRY_AFTER_MS } from "./retry-policy.js";
 
 /**
  * The property that marks an error as this package's, shared across copies of it. `Symbol.for` is
@@ -50,9 +51,10 @@ export class DatafoldError extends Error {
     }
     Object.defineProperty(this, LINEAGE, { value: lineage });
     this.name = lineage[0] ?? "DatafoldError";
-    if (options.attempts !== undefined) this.attempts = options.attempts;
-    if (options.request !== undefined) this.request = options.request;
-    if (options.method !== undefined) this.method = options.method;
+    // Every subclass's facts are its options' (`status`, `kind`, `budget`, …), so one loop sets them
+    // all; an option left undefined stays absent rather than present and undefined.
+    for (const [key, value] of Object.entries(options))
+      if (key !== "cause" && value !== undefined) Reflect.set(this, key, value);
   }
 
   /** `instanceof`: this class's own instances, or an error of this class from another copy of the package. */
@@ -98,15 +100,12 @@ export interface DatafoldApiErrorOptions extends DatafoldErrorOptions {
  */
 export class DatafoldApiError extends DatafoldError {
   static override readonly errorName: string = "DatafoldApiError";
-  readonly status: number;
+  declare readonly status: number;
   declare readonly detail?: unknown;
   declare readonly bodyExcerpt?: string;
 
   constructor(message: string, options: DatafoldApiErrorOptions) {
     super(message, options);
-    this.status = options.status;
-    if (options.detail !== undefined) this.detail = options.detail;
-    if (options.bodyExcerpt !== undefined) this.bodyExcerpt = options.bodyExcerpt;
   }
 }
 
@@ -117,14 +116,13 @@ export class DatafoldApiError extends DatafoldError {
 export class DatafoldValidationError extends DatafoldApiError {
   static override readonly errorName: string = "DatafoldValidationError";
   declare readonly name: "DatafoldValidationError";
-  readonly errors: readonly FastApiValidationItem[];
+  declare readonly errors: readonly FastApiValidationItem[];
 
   constructor(
     message: string,
     options: DatafoldApiErrorOptions & { readonly errors: readonly FastApiValidationItem[] },
   ) {
     super(message, options);
-    this.errors = options.errors;
   }
 }
 
@@ -162,7 +160,6 @@ export class DatafoldRateLimitError extends DatafoldApiError {
 
   constructor(message: string, options: DatafoldApiErrorOptions & { readonly retryAfterMs?: number }) {
     super(message, options);
-    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -181,11 +178,14 @@ export class DatafoldConnectionError extends DatafoldError {
   static override readonly errorName: string = "DatafoldConnectionError";
   declare readonly name: "DatafoldConnectionError";
   /** What failed: `proxy`, `tls`, `dns`, `connect` or `reset`. */
-  readonly kind: NetworkFailureKind;
+  declare readonly kind: NetworkFailureKind;
 
   constructor(message: string, options: DatafoldErrorOptions & { readonly kind?: NetworkFailureKind } = {}) {
-    super(message, options);
-    this.kind = options.kind ?? classifyNetworkFailure(options.cause).kind;
+    const facts: typeof options = {
+      ...options,
+      kind: options.kind ?? classifyNetworkFailure(options.cause).kind,
+    };
+    super(message, facts);
   }
 }
 
@@ -199,17 +199,15 @@ export class DatafoldTimeoutError extends DatafoldError {
   declare readonly name: "DatafoldTimeoutError";
   readonly kind = "timeout" as const;
   /** Which limit ran out. */
-  readonly budget: "attempt" | "total";
+  declare readonly budget: "attempt" | "total";
   /** That limit, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(
     message: string,
     options: DatafoldErrorOptions & { readonly budget: "attempt" | "total"; readonly timeoutMs: number },
   ) {
     super(message, options);
-    this.budget = options.budget;
-    this.timeoutMs = options.timeoutMs;
   }
 }
 
@@ -220,7 +218,7 @@ export class DatafoldTimeoutError extends DatafoldError {
 export class DatafoldInvalidResponseError extends DatafoldError {
   static override readonly errorName: string = "DatafoldInvalidResponseError";
   declare readonly name: "DatafoldInvalidResponseError";
-  readonly status: number;
+  declare readonly status: number;
   /** A short excerpt of the body, whitespace collapsed. */
   declare readonly bodyExcerpt?: string;
 
@@ -229,8 +227,6 @@ export class DatafoldInvalidResponseError extends DatafoldError {
     options: DatafoldErrorOptions & { readonly status: number; readonly bodyExcerpt?: string },
   ) {
     super(message, options);
-    this.status = options.status;
-    if (options.bodyExcerpt !== undefined) this.bodyExcerpt = options.bodyExcerpt;
   }
 }
 
@@ -284,40 +280,38 @@ export interface ErrorAnswer {
   readonly secret: string;
   /** How long the answer asked to wait (`Retry-After`), when it did. */
   readonly retryAfterMs: number | undefined;
-  /** The longest `Retry-After` the client waits out. */
-  readonly maxRetryAfterMs: number;
 }
 
 /** The error to throw for a non-2xx answer to any operation. */
 export function errorFromAnswer(answer: ErrorAnswer): DatafoldError {
-  const { response, attempts, request, method, retryAfterMs } = answer;
+  const { response, attempts, request, method, retryAfterMs, baseUrl, apiKeySource } = answer;
   const { status } = response;
   const body = redactSecret(answer.body, answer.secret);
   const hasDetail = isRecord(body) && "detail" in body;
+  const detail = hasDetail ? body.detail : undefined;
   const options: DatafoldApiErrorOptions = {
     status,
     attempts,
     request,
     method,
     ...(hasDetail
-      ? { detail: body.detail }
+      ? { detail }
       : body !== undefined && {
           bodyExcerpt: bodyExcerpt(typeof body === "string" ? body : JSON.stringify(body)),
         }),
   };
   const statusText = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`;
-  const said =
-    options.detail !== undefined ? describeDetail(options.detail) : options.bodyExcerpt || "(empty body)";
-  const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+  const said = detail !== undefined ? describeDetail(detail) : options.bodyExcerpt || "(empty body)";
+  const answered = `${statusText}${attempts > 1 ? ` after ${attempts} attempts` : ""}: ${said}`;
 
   // 407 comes from a proxy between the client and Datafold, never from Datafold: no retry can help.
   if (status === 407)
     return new DatafoldConnectionError(
-      `the proxy between this machine and ${answer.baseUrl} answered 407 Proxy Authentication Required: check the user and password in the proxy's URL (HTTPS_PROXY or HTTP_PROXY)`,
+      `a proxy on the way to ${baseUrl} answered 407 Proxy Authentication Required: check the user and password in HTTPS_PROXY or HTTP_PROXY`,
       { kind: "proxy", attempts, request, method },
     );
   if (status === 422) {
-    const errors = Array.isArray(options.detail) ? options.detail.filter(isValidationItem) : [];
+    const errors = Array.isArray(detail) ? detail.filter(isValidationItem) : [];
     const listed = errors.length > 0 ? errors.map((e) => `${e.loc.join(".")}: ${e.msg}`).join("; ") : said;
     return new DatafoldValidationError(`Datafold rejected ${request} as invalid (${statusText}): ${listed}`, {
       ...options,
@@ -326,32 +320,32 @@ export function errorFromAnswer(answer: ErrorAnswer): DatafoldError {
   }
   if (status === 401 || status === 403)
     return new DatafoldAuthError(
-      `Datafold refused the API key from ${answer.apiKeySource} (${statusText}: ${said}); check that it is a valid key for ${answer.baseUrl}`,
+      `Datafold refused the API key from ${apiKeySource} (${statusText}: ${said}); is it a valid key for ${baseUrl}?`,
       options,
     );
   if (status === 404)
     return new DatafoldNotFoundError(
-      `Datafold answered ${statusText} to ${request} (${said}): ${answer.identifiers || "the path"} may be wrong, or the API key from ${answer.apiKeySource} is not one ${answer.baseUrl} recognises (Datafold has answered 404 to unrecognised API keys)`,
+      `Datafold answered ${statusText} to ${request} (${said}): ${answer.identifiers || "the path"} may be wrong, or ${baseUrl} does not know the API key from ${apiKeySource} (Datafold answers 404 to unrecognised API keys)`,
       options,
     );
   const tooLong =
-    retryAfterMs !== undefined && retryAfterMs > answer.maxRetryAfterMs
-      ? `; it asked to wait ${formatDuration(retryAfterMs)} before retrying, longer than the ${formatDuration(answer.maxRetryAfterMs)} this client waits`
+    retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS
+      ? `; it asked to wait ${formatDuration(retryAfterMs)} before retrying, longer than the ${formatDuration(MAX_RETRY_AFTER_MS)} this client waits`
       : "";
   if (status === 429)
-    return new DatafoldRateLimitError(
-      `Datafold is rate limiting requests (${statusText}${tries}: ${said})${tooLong}`,
-      {
-        ...options,
-        ...(retryAfterMs !== undefined && { retryAfterMs }),
-      },
-    );
+    return new DatafoldRateLimitError(`Datafold is rate limiting requests (${answered})${tooLong}`, {
+      ...options,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    });
   if (status >= 500)
     return new DatafoldServerError(
-      `Datafold, or a gateway in front of it, failed on ${request} (${statusText}${tries}: ${said})${tooLong}`,
+      `Datafold, or a gateway in front of it, failed on ${request} (${answered})${tooLong}`,
       options,
     );
-  return new DatafoldApiError(`Datafold answered ${statusText} to ${request}${tries}: ${said}`, options);
+  return new DatafoldApiError(
+    `Datafold answered ${statusText} to ${request}${attempts > 1 ? ` after ${attempts} attempts` : ""}: ${said}`,
+    options,
+  );
 }
 
 const MAX_EXCERPT = 200;

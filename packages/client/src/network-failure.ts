@@ -18,12 +18,8 @@ export interface NetworkFailure {
    * connection, no tunnel, no TLS session). A retry after `true` may repeat the request's effect.
    */
   readonly maybeSent: boolean;
-  /** Which step failed, with the code: `a TLS check failed (CERT_HAS_EXPIRED)`, `the proxy refused the tunnel (403)`. */
-  readonly detail: string;
   /** The error code it was recognised by (`ECONNREFUSED`, `CERT_HAS_EXPIRED`, `ERR_PROXY_TUNNEL`, …), when one was found. */
   readonly code?: string;
-  /** The host (or `host:port`) the failure names, when the error carries it. */
-  readonly host?: string;
   /** The proxy's status line, when a proxy answered (`407`, a `CONNECT` refused with `403`, …). */
   readonly proxyStatus?: number;
 }
@@ -69,14 +65,6 @@ const RESET_CODES = new Set([
 const UNDICI_TUNNEL_REFUSED = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/;
 const UNDICI_FORWARD_407 = /^Proxy Authentication Required \(407\)$/;
 
-interface ErrorFacts {
-  readonly code?: string;
-  readonly message: string;
-  readonly statusCode?: number;
-  readonly host?: string;
-  readonly syscall?: string;
-}
-
 /**
  * Classifies what `fetch` threw for an attempt that got no answer, from the Node.js and undici error
  * codes down its `cause` chain (Node's failure of every address of a host, an `AggregateError`, carries
@@ -90,112 +78,65 @@ interface ErrorFacts {
  * | `connect` | `ECONNREFUSED`, `EHOSTUNREACH`, `UND_ERR_CONNECT_TIMEOUT`, … | yes |
  * | `reset` | `ECONNRESET`, `UND_ERR_SOCKET`, … | yes |
  *
- * Anything else is `connect`, retryable, and may have been sent. Pure: it reads the error only.
+ * Anything else is `connect`, retryable, and may have been sent. Pure: it reads the error only. It
+ * keeps what the retry decision and the error's `kind` need; a tool that words the failure for a
+ * person reads the rest (the host, the step that failed) from the error chain itself.
  *
  * @example
  * classifyNetworkFailure(new TypeError("fetch failed", { cause: Object.assign(new Error("…"), { code: "CERT_HAS_EXPIRED" }) }));
- * // { kind: "tls", retryable: false, maybeSent: false, code: "CERT_HAS_EXPIRED", detail: "a TLS check failed (CERT_HAS_EXPIRED)" }
+ * // { kind: "tls", retryable: false, maybeSent: false, code: "CERT_HAS_EXPIRED" }
  */
 export function classifyNetworkFailure(cause: unknown): NetworkFailure {
-  const chain = errorChain(cause);
+  const chain: { code?: unknown; message?: unknown; statusCode?: unknown; syscall?: unknown }[] = [];
+  for (let current = cause; typeof current === "object" && current !== null && chain.length < 8;) {
+    chain.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
   // A proxy error anywhere in the chain wins over the codes beneath it: a proxy that could not be
   // reached, or that closed the tunnel, is the proxy's failure, not the server's.
-  const proxy = chain.find(isProxyError);
-  if (proxy) return proxyFailure(proxy, chain);
-  for (const facts of chain) {
-    const code = facts.code;
-    if (code === undefined) continue;
-    const failure = (kind: NetworkFailureKind, retryable: boolean, maybeSent: boolean, what: string) => ({
+  for (const { code, message, statusCode } of chain) {
+    const text = typeof message === "string" ? message : "";
+    const forward407 = UNDICI_FORWARD_407.test(text);
+    const refused = UNDICI_TUNNEL_REFUSED.exec(text);
+    if (
+      code !== "ERR_PROXY_TUNNEL" &&
+      code !== "UND_ERR_PRX_CONN" &&
+      !refused &&
+      !(code === "UND_ERR_INVALID_ARG" && forward407)
+    )
+      continue;
+    const status =
+      typeof statusCode === "number"
+        ? statusCode
+        : forward407
+          ? 407
+          : refused
+            ? Number(refused[1])
+            : undefined;
+    return {
+      kind: "proxy",
+      // No answer (closed, unreachable) or a failing proxy (5xx) may recover; a refusal will not.
+      retryable: status === undefined || status >= 500,
+      maybeSent: false,
+      ...(typeof code === "string" && { code }),
+      ...(status !== undefined && { proxyStatus: status }),
+    };
+  }
+  for (const { code, syscall } of chain) {
+    if (typeof code !== "string") continue;
+    const failure = (kind: NetworkFailureKind, retryable: boolean, maybeSent: boolean): NetworkFailure => ({
       kind,
       retryable,
       maybeSent,
       code,
-      detail: `${what} (${code})`,
-      ...(facts.host !== undefined && { host: facts.host }),
     });
-    if (TLS_CODE.test(code))
-      return failure(
-        "tls",
-        false,
-        false,
-        /^ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG)$/.test(code)
-          ? "the server does not speak TLS (an http:// URL given as https://?)"
-          : "a TLS check failed",
-      );
+    if (TLS_CODE.test(code)) return failure("tls", false, false);
     const dnsRetryable = DNS_CODES[code];
-    if (dnsRetryable !== undefined)
-      return failure("dns", dnsRetryable, false, "the host name could not be resolved");
+    if (dnsRetryable !== undefined) return failure("dns", dnsRetryable, false);
     // A timeout or reset while connecting (`syscall: "connect"`) came before anything was sent.
-    if (CONNECT_CODES.has(code) || (RESET_CODES.has(code) && facts.syscall === "connect"))
-      return failure("connect", true, false, "the connection could not be made");
-    if (RESET_CODES.has(code)) return failure("reset", true, true, "the connection broke before the answer");
+    if (CONNECT_CODES.has(code) || (RESET_CODES.has(code) && syscall === "connect"))
+      return failure("connect", true, false);
+    if (RESET_CODES.has(code)) return failure("reset", true, true);
   }
-  return { kind: "connect", retryable: true, maybeSent: true, detail: "the connection failed" };
-}
-
-function proxyFailure(proxy: ErrorFacts, chain: readonly ErrorFacts[]): NetworkFailure {
-  const status = proxy.statusCode ?? statusFromMessage(proxy.message);
-  const below = chain.slice(chain.indexOf(proxy) + 1).find((facts) => facts.code !== undefined);
-  // No answer (closed, unreachable) or a failing proxy (5xx) may recover; a refusal will not.
-  const retryable = status === undefined || status >= 500;
-  const detail =
-    status === 407
-      ? "the proxy requires authentication (407)"
-      : status !== undefined
-        ? `the proxy refused the tunnel (${status})`
-        : `the proxy closed or refused the connection${below?.code ? ` (${below.code})` : ""}`;
-  return {
-    kind: "proxy",
-    retryable,
-    maybeSent: false,
-    detail,
-    ...(proxy.code !== undefined && { code: proxy.code }),
-    ...(status !== undefined && { proxyStatus: status }),
-    ...(proxy.host !== undefined && { host: proxy.host }),
-  };
-}
-
-function isProxyError(facts: ErrorFacts): boolean {
-  return (
-    facts.code === "ERR_PROXY_TUNNEL" ||
-    facts.code === "UND_ERR_PRX_CONN" ||
-    UNDICI_TUNNEL_REFUSED.test(facts.message) ||
-    (facts.code === "UND_ERR_INVALID_ARG" && UNDICI_FORWARD_407.test(facts.message))
-  );
-}
-
-function statusFromMessage(message: string): number | undefined {
-  if (UNDICI_FORWARD_407.test(message)) return 407;
-  const match = UNDICI_TUNNEL_REFUSED.exec(message);
-  return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-
-/** The error and its causes, outermost first, each reduced to the facts classification reads. */
-function errorChain(error: unknown): ErrorFacts[] {
-  const chain: ErrorFacts[] = [];
-  for (
-    let current = error, depth = 0;
-    typeof current === "object" && current !== null && depth < 8;
-    depth++
-  ) {
-    chain.push(factsOf(current));
-    current = (current as { cause?: unknown }).cause;
-  }
-  return chain;
-}
-
-function factsOf(error: object): ErrorFacts {
-  const { code, message, statusCode, hostname, host, address, port, syscall } = error as Record<
-    string,
-    unknown
-  >;
-  const name = [hostname, host, address].find((value) => typeof value === "string" && value !== "");
-  const portText = typeof port === "number" || typeof port === "string" ? String(port) : "";
-  return {
-    message: typeof message === "string" ? message : "",
-    ...(typeof code === "string" && { code }),
-    ...(typeof statusCode === "number" && { statusCode }),
-    ...(typeof syscall === "string" && { syscall }),
-    ...(typeof name === "string" && { host: portText && !name.includes(":") ? `${name}:${portText}` : name }),
-  };
+  return { kind: "connect", retryable: true, maybeSent: true };
 }

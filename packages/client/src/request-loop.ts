@@ -17,7 +17,6 @@ import type { CallOptions } from "./options.js";
 import {
   type AttemptFailure,
   isAmbiguousFailure,
-  MAX_RETRY_AFTER_MS,
   RETRYABLE_STATUSES,
   retryAfterMs,
   retryDelay,
@@ -331,7 +330,6 @@ function answerError(
     apiKeySource: config.apiKeySource,
     secret: config.apiKey,
     retryAfterMs: failure.type === "status" ? failure.retryAfterMs : undefined,
-    maxRetryAfterMs: MAX_RETRY_AFTER_MS,
   });
 }
 

@@ -235,22 +235,41 @@ export async function waitForCiRun(client: CiRunLister, options: WaitForCiRunOpt
     }
   };
 
+  const timedOut = (): CiRunOutcome => ({
+    kind: "timed-out",
+    run: lastSeen,
+    elapsedMs: elapsed(),
+    listCalls,
+  });
+  const notFound = (
+    reason: "appear-timeout" | "newer-runs-listed",
+    ids: readonly number[],
+  ): CiRunOutcome => ({
+    kind: "not-found",
+    reason,
+    listedIds: ids,
+    elapsedMs: elapsed(),
+    listCalls,
+  });
+
   for (;;) {
     signal.throwIfAborted();
     let wait: number;
     try {
-      const { run, ids } = await findRun(
-        client,
-        ciConfigId,
-        ciRunId,
-        query,
-        pageSize,
-        signal,
-        checkBudget,
-        () => {
-          listCalls += 1;
-        },
-      );
+      // Pages of the PR's runs, until one holds `ciRunId` or a page comes back short.
+      const ids: number[] = [];
+      let run: ApiCiRun | undefined;
+      for (let more = true; more;) {
+        listCalls += 1;
+        const page = await client.listCiRuns(
+          ciConfigId,
+          { ...query, limit: pageSize, offset: ids.length },
+          { signal, totalTimeoutMs: checkBudget() },
+        );
+        run = page.find((candidate) => candidate.id === ciRunId);
+        ids.push(...page.map((candidate) => candidate.id));
+        more = !run && page.length >= pageSize;
+      }
       if (run) {
         if (run.status !== lastSeen?.status) {
           seenSince = elapsed();
@@ -269,8 +288,7 @@ export async function waitForCiRun(client: CiRunLister, options: WaitForCiRunOpt
       if (signal.aborted) throw signal.reason;
       if (!isRetryable(error)) throw error;
       // A check cut short by the wait's own deadline is the wait timing out, not a failure to report.
-      if (elapsed() >= timeoutMs)
-        return { kind: "timed-out", run: lastSeen, elapsedMs: elapsed(), listCalls };
+      if (elapsed() >= timeoutMs) return timedOut();
       const asked = error instanceof DatafoldRateLimitError ? (error.retryAfterMs ?? 0) : 0;
       wait = Math.max(nextWait(interval, runtime), asked);
       reportedAt = elapsed();
@@ -278,11 +296,10 @@ export async function waitForCiRun(client: CiRunLister, options: WaitForCiRunOpt
     }
     interval = Math.min(interval * GROWTH, maxIntervalMs);
     if (!lastSeen && listedIds && newerListed >= NEWER_RUN_CHECKS)
-      return { kind: "not-found", reason: "newer-runs-listed", listedIds, elapsedMs: elapsed(), listCalls };
-    if (!lastSeen && listedIds && elapsed() >= appearTimeoutMs)
-      return { kind: "not-found", reason: "appear-timeout", listedIds, elapsedMs: elapsed(), listCalls };
+      return notFound("newer-runs-listed", listedIds);
+    if (!lastSeen && listedIds && elapsed() >= appearTimeoutMs) return notFound("appear-timeout", listedIds);
     const left = timeoutMs - elapsed();
-    if (left <= 0) return { kind: "timed-out", run: lastSeen, elapsedMs: elapsed(), listCalls };
+    if (left <= 0) return timedOut();
     // The last sleep is cut short so the final poll happens at the deadline, not after it.
     await pause(Math.min(wait, left));
   }
@@ -292,31 +309,6 @@ function listQuery({ prSha, prNum, ciRunId }: WaitForCiRunOptions): ListCiRunsQu
   if (prSha) return { pr_sha: prSha };
   if (prNum !== undefined && prNum !== "") return { pr_num: String(prNum) };
   throw new TypeError(`waitForCiRun: run ${ciRunId}: give prSha or prNum, to list the PR's runs`);
-}
-
-/** Reads pages of the PR's runs until one holds `ciRunId` or a page comes back short. */
-async function findRun(
-  client: CiRunLister,
-  ciConfigId: number,
-  ciRunId: number,
-  query: ListCiRunsQuery,
-  limit: number,
-  signal: AbortSignal,
-  budget: () => number,
-  counted: () => void,
-): Promise<{ run: ApiCiRun | undefined; ids: number[] }> {
-  const ids: number[] = [];
-  for (;;) {
-    counted();
-    const page = await client.listCiRuns(
-      ciConfigId,
-      { ...query, limit, offset: ids.length },
-      { signal, totalTimeoutMs: budget() },
-    );
-    const run = page.find((candidate) => candidate.id === ciRunId);
-    ids.push(...page.map((candidate) => candidate.id));
-    if (run || page.length < limit) return { run, ids };
-  }
 }
 
 function nextWait(interval: number, runtime: Runtime): number {

@@ -63,7 +63,7 @@ describe("error answers", () => {
     const error = await failure(json(404, { detail: "Not Found" }));
     expect(error).toBeInstanceOf(DatafoldNotFoundError);
     expect(error.message).toMatch(/the CI config id 7 may be wrong/);
-    expect(error.message).toMatch(/Datafold has answered 404 to unrecognised API keys/);
+    expect(error.message).toMatch(/Datafold answers 404 to unrecognised API keys/);
   });
 
   it("429 and 5xx after the last attempt", async () => {

@@ -22,27 +22,14 @@ describe("classifyNetworkFailure", () => {
       retryable: false,
       maybeSent: false,
       code,
-      detail: `a TLS check failed (${code})`,
     });
   });
 
-  it("keeps the host a name mismatch is about", () => {
-    const mismatch = coded("Hostname/IP does not match certificate's altnames", {
-      code: "ERR_TLS_CERT_ALTNAME_INVALID",
-      host: "datafold.example",
-    });
-    expect(classifyNetworkFailure(fetchFailed(mismatch))).toMatchObject({
-      kind: "tls",
-      host: "datafold.example",
-    });
-  });
-
-  it("says a server that does not speak TLS may be an http:// URL", () => {
+  it("never retries a server that does not speak TLS (an http:// URL given as https://)", () => {
     const failure = classifyNetworkFailure(
       fetchFailed(coded("wrong version number", { code: "ERR_SSL_WRONG_VERSION_NUMBER" })),
     );
-    expect(failure).toMatchObject({ kind: "tls", retryable: false });
-    expect(failure.detail).toMatch(/does not speak TLS \(an http:\/\/ URL given as https:\/\/\?\)/);
+    expect(failure).toMatchObject({ kind: "tls", retryable: false, code: "ERR_SSL_WRONG_VERSION_NUMBER" });
   });
 
   it("classifies DNS failures, retrying the ones a resolver recovers from", () => {
@@ -61,8 +48,6 @@ describe("classifyNetworkFailure", () => {
       retryable: true,
       maybeSent: false,
       code: "ENOTFOUND",
-      host: "nope.invalid",
-      detail: "the host name could not be resolved (ENOTFOUND)",
     });
     expect(lookup("EAI_AGAIN")).toMatchObject({ kind: "dns", retryable: true });
     expect(lookup("EAI_FAIL")).toMatchObject({ kind: "dns", retryable: false });
@@ -79,7 +64,7 @@ describe("classifyNetworkFailure", () => {
       kind: "connect",
       retryable: true,
       maybeSent: false,
-      host: "127.0.0.1:1",
+      code: "ECONNREFUSED",
     });
     const reset = coded("read ECONNRESET", { code: "ECONNRESET", syscall: "read" });
     expect(classifyNetworkFailure(fetchFailed(reset))).toMatchObject({
@@ -110,10 +95,10 @@ describe("classifyNetworkFailure", () => {
   });
 
   it.each([
-    [407, false, "the proxy requires authentication (407)"],
-    [403, false, "the proxy refused the tunnel (403)"],
-    [503, true, "the proxy refused the tunnel (503)"],
-  ])("classifies a tunnel the proxy answered with %i (ERR_PROXY_TUNNEL)", (status, retryable, detail) => {
+    [407, false],
+    [403, false],
+    [503, true],
+  ])("classifies a tunnel the proxy answered with %i (ERR_PROXY_TUNNEL)", (status, retryable) => {
     const refused = coded(`the proxy answered ${status}`, {
       code: "ERR_PROXY_TUNNEL",
       statusCode: status,
@@ -125,8 +110,6 @@ describe("classifyNetworkFailure", () => {
       maybeSent: false,
       code: "ERR_PROXY_TUNNEL",
       proxyStatus: status,
-      host: "proxy.corp:3128",
-      detail,
     });
   });
 
@@ -139,7 +122,7 @@ describe("classifyNetworkFailure", () => {
       kind: "proxy",
       retryable: true,
       maybeSent: false,
-      detail: "the proxy closed or refused the connection (UND_ERR_SOCKET)",
+      code: "ERR_PROXY_TUNNEL",
     });
   });
 
@@ -182,7 +165,6 @@ describe("classifyNetworkFailure", () => {
       kind: "connect",
       retryable: true,
       maybeSent: true,
-      detail: "the connection failed",
     });
     expect(classifyNetworkFailure("a string")).toMatchObject({ kind: "connect", maybeSent: true });
     expect(classifyNetworkFailure(undefined)).toMatchObject({ kind: "connect" });

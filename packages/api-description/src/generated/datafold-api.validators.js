@@ -5,6 +5,8 @@ import { additionalPropertiesSentence, identifierSentence, nonBlankSentence, req
 
 const formats = {  };
 
+const fail = (instancePath, keyword, params) => ({ instancePath, keyword, params });
+
 
 export const listCiRuns_path = validate52;
 
@@ -13,12 +15,12 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ci_config_id === undefined){
-errors = (vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: "ci_config_id"}});
+errors = (vErrors ??= []).push(fail(instancePath,"required",{missingProperty: "ci_config_id"}));
 }
 if(data.ci_config_id !== undefined){
 let data0 = data.ci_config_id;
 if(!(Number.isSafeInteger(data0) && data0 >= 1)){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/ci_config_id",keyword:"identifier",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/ci_config_id","identifier",{}));
 }
 }
 }
@@ -34,42 +36,42 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((key0 === "pr_sha") || (key0 === "pr_num")) || (key0 === "limit")) || (key0 === "offset"))){
-errors = (vErrors ??= []).push({instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}});
+errors = (vErrors ??= []).push(fail(instancePath,"additionalProperties",{additionalProperty: key0}));
 }
 }
 if(data.pr_sha !== undefined){
 let data0 = data.pr_sha;
 if((typeof data0 !== "string") && (data0 !== null)){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_sha",keyword:"type",params:{type: ["string","null"]}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_sha","type",{type: ["string","null"]}));
 }
 if(typeof data0 == "string" ? data0.trim() === "" : false){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_sha",keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_sha","nonBlank",{}));
 }
 }
 if(data.pr_num !== undefined){
 let data1 = data.pr_num;
 if((typeof data1 !== "string") && (data1 !== null)){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_num",keyword:"type",params:{type: ["string","null"]}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_num","type",{type: ["string","null"]}));
 }
 if(typeof data1 == "string" ? data1.trim() === "" : false){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_num",keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_num","nonBlank",{}));
 }
 }
 if(data.limit !== undefined){
 let data2 = data.limit;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/limit",keyword:"type",params:{type: "integer"}});
+if(!(Number.isInteger(data2))){
+errors = (vErrors ??= []).push(fail(instancePath+"/limit","type",{type: "integer"}));
 }
 }
 if(data.offset !== undefined){
 let data3 = data.offset;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/offset",keyword:"type",params:{type: "integer"}});
+if(!(Number.isInteger(data3))){
+errors = (vErrors ??= []).push(fail(instancePath+"/offset","type",{type: "integer"}));
 }
 }
 }
 else {
-errors = (vErrors ??= []).push({instancePath,keyword:"type",params:{type: "object"}});
+errors = (vErrors ??= []).push(fail(instancePath,"type",{type: "object"}));
 }
 validate53.errors = vErrors;
 return errors === 0;
@@ -83,53 +85,53 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const prop0 of ["id","base_branch","base_sha","pr_branch","pr_sha","pr_num","status","source"]){
 if(data[prop0] === undefined){
-errors = (vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: prop0}});
+errors = (vErrors ??= []).push(fail(instancePath,"required",{missingProperty: prop0}));
 }
 }
 if(data.base_branch !== undefined){
 if(typeof data.base_branch !== "string"){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/base_branch",keyword:"type",params:{type: "string"}});
+errors = (vErrors ??= []).push(fail(instancePath+"/base_branch","type",{type: "string"}));
 }
 }
 if(data.base_sha !== undefined){
 if(typeof data.base_sha !== "string"){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/base_sha",keyword:"type",params:{type: "string"}});
+errors = (vErrors ??= []).push(fail(instancePath+"/base_sha","type",{type: "string"}));
 }
 }
 if(data.id !== undefined){
 let data2 = data.id;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/id",keyword:"type",params:{type: "integer"}});
+if(!(Number.isInteger(data2))){
+errors = (vErrors ??= []).push(fail(instancePath+"/id","type",{type: "integer"}));
 }
 }
 if(data.pr_branch !== undefined){
 if(typeof data.pr_branch !== "string"){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_branch",keyword:"type",params:{type: "string"}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_branch","type",{type: "string"}));
 }
 }
 if(data.pr_num !== undefined){
 if(typeof data.pr_num !== "string"){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_num",keyword:"type",params:{type: "string"}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_num","type",{type: "string"}));
 }
 }
 if(data.pr_sha !== undefined){
 if(typeof data.pr_sha !== "string"){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_sha",keyword:"type",params:{type: "string"}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_sha","type",{type: "string"}));
 }
 }
 if(data.source !== undefined){
 if(typeof data.source !== "string"){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/source",keyword:"type",params:{type: "string"}});
+errors = (vErrors ??= []).push(fail(instancePath+"/source","type",{type: "string"}));
 }
 }
 if(data.status !== undefined){
 if(typeof data.status !== "string"){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/status",keyword:"type",params:{type: "string"}});
+errors = (vErrors ??= []).push(fail(instancePath+"/status","type",{type: "string"}));
 }
 }
 }
 else {
-errors = (vErrors ??= []).push({instancePath,keyword:"type",params:{type: "object"}});
+errors = (vErrors ??= []).push(fail(instancePath,"type",{type: "object"}));
 }
 validate55.errors = vErrors;
 return errors === 0;
@@ -149,7 +151,7 @@ errors = vErrors.length;
 }
 }
 else {
-errors = (vErrors ??= []).push({instancePath,keyword:"type",params:{type: "array"}});
+errors = (vErrors ??= []).push(fail(instancePath,"type",{type: "array"}));
 }
 validate54.errors = vErrors;
 return errors === 0;
@@ -163,42 +165,42 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const prop0 of ["pr_number","pr_branch","base_branch","pr_sha","base_sha"]){
 if(data[prop0] === undefined){
-errors = (vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: prop0}});
+errors = (vErrors ??= []).push(fail(instancePath,"required",{missingProperty: prop0}));
 }
 }
 if(data.base_branch !== undefined){
 let data0 = data.base_branch;
 if(typeof data0 == "string" ? data0.trim() === "" : true){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/base_branch",keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/base_branch","nonBlank",{}));
 }
 }
 if(data.base_sha !== undefined){
 let data1 = data.base_sha;
 if(typeof data1 == "string" ? data1.trim() === "" : true){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/base_sha",keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/base_sha","nonBlank",{}));
 }
 }
 if(data.pr_branch !== undefined){
 let data2 = data.pr_branch;
 if(typeof data2 == "string" ? data2.trim() === "" : true){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_branch",keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_branch","nonBlank",{}));
 }
 }
 if(data.pr_number !== undefined){
 let data3 = data.pr_number;
 if(!(Number.isSafeInteger(data3) && data3 >= 1)){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_number",keyword:"identifier",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_number","identifier",{}));
 }
 }
 if(data.pr_sha !== undefined){
 let data4 = data.pr_sha;
 if(typeof data4 == "string" ? data4.trim() === "" : true){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_sha",keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_sha","nonBlank",{}));
 }
 }
 }
 else {
-errors = (vErrors ??= []).push({instancePath,keyword:"type",params:{type: "object"}});
+errors = (vErrors ??= []).push(fail(instancePath,"type",{type: "object"}));
 }
 validate57.errors = vErrors;
 return errors === 0;
@@ -212,19 +214,19 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ci_run_id !== undefined){
 let data0 = data.ci_run_id;
-if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (data0 !== null)){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/ci_run_id",keyword:"type",params:{type: ["integer","null"]}});
+if((!(Number.isInteger(data0))) && (data0 !== null)){
+errors = (vErrors ??= []).push(fail(instancePath+"/ci_run_id","type",{type: ["integer","null"]}));
 }
 }
 if(data.run_id !== undefined){
 let data1 = data.run_id;
-if((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (data1 !== null)){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/run_id",keyword:"type",params:{type: ["integer","null"]}});
+if((!(Number.isInteger(data1))) && (data1 !== null)){
+errors = (vErrors ??= []).push(fail(instancePath+"/run_id","type",{type: ["integer","null"]}));
 }
 }
 }
 else {
-errors = (vErrors ??= []).push({instancePath,keyword:"type",params:{type: "object"}});
+errors = (vErrors ??= []).push(fail(instancePath,"type",{type: "object"}));
 }
 validate58.errors = vErrors;
 return errors === 0;
@@ -238,19 +240,19 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const prop0 of ["ci_config_id","pr_num"]){
 if(data[prop0] === undefined){
-errors = (vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: prop0}});
+errors = (vErrors ??= []).push(fail(instancePath,"required",{missingProperty: prop0}));
 }
 }
 if(data.ci_config_id !== undefined){
 let data0 = data.ci_config_id;
 if(!(Number.isSafeInteger(data0) && data0 >= 1)){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/ci_config_id",keyword:"identifier",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/ci_config_id","identifier",{}));
 }
 }
 if(data.pr_num !== undefined){
 let data1 = data.pr_num;
 if(!(Number.isSafeInteger(data1) && data1 >= 1)){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr_num",keyword:"identifier",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr_num","identifier",{}));
 }
 }
 }
@@ -266,7 +268,7 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const prop0 of ["prod","pr"]){
 if(data[prop0] === undefined){
-errors = (vErrors ??= []).push({instancePath,keyword:"required",params:{missingProperty: prop0}});
+errors = (vErrors ??= []).push(fail(instancePath,"required",{missingProperty: prop0}));
 }
 }
 if(data.exclude_columns !== undefined){
@@ -276,12 +278,12 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 == "string" ? data1.trim() === "" : true){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/exclude_columns/" + i0,keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/exclude_columns/" + i0,"nonBlank",{}));
 }
 }
 }
 else {
-errors = (vErrors ??= []).push({instancePath:instancePath+"/exclude_columns",keyword:"type",params:{type: "array"}});
+errors = (vErrors ??= []).push(fail(instancePath+"/exclude_columns","type",{type: "array"}));
 }
 }
 if(data.include_columns !== undefined){
@@ -291,25 +293,25 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 if(typeof data3 == "string" ? data3.trim() === "" : true){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/include_columns/" + i1,keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/include_columns/" + i1,"nonBlank",{}));
 }
 }
 }
 else {
-errors = (vErrors ??= []).push({instancePath:instancePath+"/include_columns",keyword:"type",params:{type: "array"}});
+errors = (vErrors ??= []).push(fail(instancePath+"/include_columns","type",{type: "array"}));
 }
 }
 if(data.pk !== undefined){
 let data4 = data.pk;
 if((!(Array.isArray(data4))) && (data4 !== null)){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pk",keyword:"type",params:{type: ["array","null"]}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pk","type",{type: ["array","null"]}));
 }
 if(Array.isArray(data4)){
 const len2 = data4.length;
 for(let i2=0; i2<len2; i2++){
 let data5 = data4[i2];
 if(typeof data5 == "string" ? data5.trim() === "" : true){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pk/" + i2,keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pk/" + i2,"nonBlank",{}));
 }
 }
 }
@@ -317,18 +319,18 @@ errors = (vErrors ??= []).push({instancePath:instancePath+"/pk/" + i2,keyword:"n
 if(data.pr !== undefined){
 let data6 = data.pr;
 if(typeof data6 == "string" ? data6.trim() === "" : true){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/pr",keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/pr","nonBlank",{}));
 }
 }
 if(data.prod !== undefined){
 let data7 = data.prod;
 if(typeof data7 == "string" ? data7.trim() === "" : true){
-errors = (vErrors ??= []).push({instancePath:instancePath+"/prod",keyword:"nonBlank",params:{}});
+errors = (vErrors ??= []).push(fail(instancePath+"/prod","nonBlank",{}));
 }
 }
 }
 else {
-errors = (vErrors ??= []).push({instancePath,keyword:"type",params:{type: "object"}});
+errors = (vErrors ??= []).push(fail(instancePath,"type",{type: "object"}));
 }
 validate61.errors = vErrors;
 return errors === 0;
@@ -348,7 +350,7 @@ errors = vErrors.length;
 }
 }
 else {
-errors = (vErrors ??= []).push({instancePath,keyword:"type",params:{type: "array"}});
+errors = (vErrors ??= []).push(fail(instancePath,"type",{type: "array"}));
 }
 validate60.errors = vErrors;
 return errors === 0;

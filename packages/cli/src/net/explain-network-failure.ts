@@ -1,5 +1,6 @@
-import { classifyNetworkFailure, type DatafoldConnectionError } from "@datafold-ci/client";
+import type { DatafoldConnectionError } from "@datafold-ci/client";
 import type { NetworkContext } from "./network-context.js";
+import { describeNetworkFailure } from "./network-failure-detail.js";
 import { ProxyTunnelError } from "./proxy-tunnel-error.js";
 
 // The certificate checks Node reports (OpenSSL's verify results), as a person would say them.
@@ -44,7 +45,7 @@ export function explainNetworkFailure(
 
 function explainProxy(error: DatafoldConnectionError, network: NetworkContext, attempts: string): string {
   const tunnel = causes(error).find((cause) => cause instanceof ProxyTunnelError);
-  const failure = classifyNetworkFailure(error.cause);
+  const failure = describeNetworkFailure(error.cause);
   const proxy = network.proxy;
   if (!tunnel) {
     // Another proxy stack than the CLI's (Node's own, an embedder's): only the classification is known.
@@ -72,7 +73,7 @@ function explainTls(
   network: NetworkContext,
   attempts: string,
 ): string {
-  const failure = classifyNetworkFailure(error.cause);
+  const failure = describeNetworkFailure(error.cause);
   const code = failure.code ?? "";
   const host = failure.host ?? hostPort(baseUrl);
   const check = CHECKS[code];
