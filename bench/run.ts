@@ -25,6 +25,7 @@ import { npxColdSuite } from "./suites/npx-cold.js";
 import { soakSuite } from "./suites/soak.js";
 import { validationSuite } from "./suites/validation.js";
 import { waitEconomySuite } from "./suites/wait-economy.js";
+import { wholeDocumentSuite } from "./suites/whole-document.js";
 
 const SUITES: Suite[] = [
   codegenSuite,
@@ -41,6 +42,7 @@ const SUITES: Suite[] = [
   soakSuite,
   waitEconomySuite,
   networkFailuresSuite,
+  wholeDocumentSuite,
 ];
 const RESULTS_DIR = join(REPO_ROOT, "bench", "results");
 
