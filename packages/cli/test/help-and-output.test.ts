@@ -32,7 +32,7 @@ function flagsOnHelpPage(page: string): HelpFlag[] {
 }
 
 /** Where the diffs a test gives `submit` are read from. */
-const DIFFS_FILE = "/work/diffs.json";
+const DIFFS_FILE = "/project/diffs.json";
 
 /** A value a user could give each kind of flag, one that differs from every value in {@link COMMAND_BASE}. */
 const SAMPLE_VALUES: Readonly<Record<string, string>> = {
