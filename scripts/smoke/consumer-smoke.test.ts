@@ -62,9 +62,9 @@ describe.each(RUNTIME_MAJORS.map((major) => ({ major })))("on Node $major", ({ m
   it("the ESM project starts a run against the testing kit, and invalid input never leaves the process", async () => {
     expect(await json(["dist/trigger.js"], join(consumer, "esm"))).toEqual({
       job: { ci_run_id: 1, run_id: 1 },
-      viaApi: { ci_run_id: 2, run_id: 2 },
+      unchecked: { ci_run_id: 2, run_id: 2 },
       rejectedBeforeSending: true,
-      // triggerPrRun lists the PR's runs before its first attempt (look before retrying); `api.POST` does not.
+      // triggerPrRun lists the PR's runs before its first attempt (look before retrying), unless told not to.
       requests: [
         "GET /api/v1/ci/7/runs 200",
         "POST /api/v1/ci/7/trigger 200",

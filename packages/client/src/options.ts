@@ -26,7 +26,7 @@ export interface DatafoldClientOptions {
   timeoutMs?: number;
   /**
    * How long one call may take in all: every attempt, the waits between them, and for `triggerPrRun`
-   * the looks at the PR's runs (`TriggerOptions.checkForStartedRun`). When it runs out the call ends
+   * the looks at the PR's runs (`TriggerPrRunOptions.checkForStartedRun`). When it runs out the call ends
    * with a `DatafoldTimeoutError` whose `budget` is `"total"`.
    * @default 120_000
    */
@@ -59,7 +59,7 @@ export interface DatafoldClientOptions {
    */
   onRetry?: (event: RetryEvent) => void;
   /**
-   * Told what `triggerPrRun`'s look before a retry finds (see `TriggerOptions.checkForStartedRun`):
+   * Told what `triggerPrRun`'s look before a retry finds (see `TriggerPrRunOptions.checkForStartedRun`):
    * the runs that existed before, a run a failed attempt started after all, none, or that runs could not
    * be listed. For progress and debug output.
    */
@@ -129,19 +129,6 @@ export interface CallOptions {
   totalTimeoutMs?: number;
   /** @default the client's `maxRetries` */
   maxRetries?: number;
-}
-
-/** Per-call options of `triggerPrRun`. */
-export interface TriggerOptions extends CallOptions {
-  /**
-   * Before retrying a failure that may have started a run (a timeout, a connection broken after it
-   * was made, a 500, 502 or 504), list the PR head's runs and return the run that attempt started
-   * instead of triggering again. Costs one `listCiRuns` call before the first attempt (to know the
-   * runs that already existed), and one per such failure, both within the call's `totalTimeoutMs`.
-   * `false`: retry without looking.
-   * @default true
-   */
-  checkForStartedRun?: boolean;
 }
 
 /**
