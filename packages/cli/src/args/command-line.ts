@@ -1,3 +1,4 @@
+import { editDistance } from "@datafold-ci/api-description";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { CommandLine, FlagSpec, FlagValue } from "../types.js";
 
@@ -117,20 +118,4 @@ function suggest(typed: string, known: readonly string[]): string {
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
   return best === undefined ? "" : ` (did you mean --${best}?)`;
-}
-
-/** The Levenshtein distance of `a` and `b`: how many one-character edits turn one into the other. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -1,3 +1,4 @@
+import { editDistance } from "@datafold-ci/api-description";
 import {
   clientDefaults,
   createDatafoldClient,
@@ -5,7 +6,6 @@ import {
   DatafoldInputError,
   type ResolvedConfig,
 } from "@datafold-ci/client";
-import { editDistance } from "../args/command-line.js";
 import { everyFlag } from "../args/flag-table.js";
 import { ciProviders } from "../ci/providers.js";
 import { envValue } from "../ci/read-variable.js";
