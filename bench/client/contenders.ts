@@ -6,7 +6,7 @@ import { SAMPLE_CI_CONFIG_ID, SAMPLE_DETAILS } from "../lib/sample-trigger.js";
 
 /** One way of sending one operation's request; resolves with the parsed answer, rejects on anything else. */
 export interface Contender {
-  key: "fetch" | "openapi-fetch" | "axios" | "ours";
+  key: "fetch" | "openapi-fetch" | "openapi-fetch-timeout" | "axios" | "ours";
   /** As the results table names it. */
   name: string;
   call(): Promise<unknown>;
@@ -20,7 +20,21 @@ const RUNS_QUERY = { pr_sha: SAMPLE_DETAILS.pr_sha, limit: 1 };
 /** The operations the overhead is measured on. */
 export type BenchOperation = "trigger" | "list runs";
 
-/** The four ways a team could send `operation`'s request, all against `baseUrl`. Raw `fetch` first: the baseline. */
+/**
+ * A signal that aborts after the client's default per-attempt timeout, as our client gives each attempt:
+ * a fresh controller and a timer, cleared once the answer is read.
+ */
+async function withTimeout<T>(send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 30_000);
+  try {
+    return await send(controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The ways a team could send `operation`'s request (openapi-fetch twice: bare, and with a per-call timeout as ours has), all against `baseUrl`. Raw `fetch` first: the baseline. */
 export async function contenders(
   baseUrl: string,
   operation: BenchOperation = "trigger",
@@ -69,6 +83,20 @@ function listContenders(baseUrl: string, { headers, bare, viaAxios, ours }: Clie
       },
     },
     {
+      key: "openapi-fetch-timeout",
+      name: "openapi-fetch with a timeout signal",
+      async call() {
+        const { data, response } = await withTimeout((signal) =>
+          bare.GET(RUNS, {
+            params: { path: { ci_config_id: SAMPLE_CI_CONFIG_ID }, query: RUNS_QUERY },
+            signal,
+          }),
+        );
+        if (data === undefined) throw new Error(`HTTP ${response.status}`);
+        return data;
+      },
+    },
+    {
       key: "axios",
       name: "axios",
       async call() {
@@ -103,6 +131,21 @@ function triggerContenders(baseUrl: string, { headers, bare, viaAxios, ours }: C
           params: { path: { ci_config_id: SAMPLE_CI_CONFIG_ID } },
           body: SAMPLE_DETAILS,
         });
+        if (data === undefined) throw new Error(`HTTP ${response.status}`);
+        return data;
+      },
+    },
+    {
+      key: "openapi-fetch-timeout",
+      name: "openapi-fetch with a timeout signal",
+      async call() {
+        const { data, response } = await withTimeout((signal) =>
+          bare.POST(TRIGGER, {
+            params: { path: { ci_config_id: SAMPLE_CI_CONFIG_ID } },
+            body: SAMPLE_DETAILS,
+            signal,
+          }),
+        );
         if (data === undefined) throw new Error(`HTTP ${response.status}`);
         return data;
       },
