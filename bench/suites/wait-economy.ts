@@ -1,3 +1,4 @@
+import { fakeValue } from "../../packages/testing/src/fake-value.js";
 import { loadClient, loadTesting } from "../lib/built-packages.js";
 import { row } from "../lib/report.js";
 import type { Suite } from "../lib/suite.js";
@@ -9,13 +10,13 @@ const SDK_INTERVAL_MS = 5_000;
 const RUN_MINUTES = [1, 10, 60] as const;
 /** Runs end this long after a whole minute, so neither loop's schedule lines up with the end by luck. */
 const OFFSET_MS = 2_500;
-const PR = {
+const PR = fakeValue("triggerPrRun", "body", {
   pr_number: 7,
   pr_branch: "feature/x",
   base_branch: "main",
   pr_sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
   base_sha: "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c",
-};
+});
 
 /**
  * `waitForCiRun` against the testing kit on a shared fake clock, for runs of 1, 10 and 60 minutes:
