@@ -52,10 +52,26 @@ export function fakeValueFrom(
   const schema = partSchema(api, method, part);
   const base = resolveSchema(schema, api);
   if (Array.isArray(overrides)) {
-    const items = base.items ?? {};
-    return overrides.map((override) => merge(synthesizeValue(items, api.schemas), override));
+    const items = resolveSchema(base.items ?? {}, api);
+    return overrides.map((override) =>
+      merge(synthesizeValue(without(items, override), api.schemas), override),
+    );
   }
-  return merge(synthesizeValue(schema, api.schemas), overrides);
+  return merge(synthesizeValue(without(base, overrides), api.schemas), overrides);
+}
+
+/**
+ * `schema` less the properties `overrides` gives: those are the test's, so none is synthesized (a
+ * pattern the synthesizer cannot meet, say, is no obstacle when the test gives the value).
+ */
+function without(schema: JsonSchema, overrides: unknown): JsonSchema {
+  if (overrides === null || typeof overrides !== "object" || schema.properties === undefined) return schema;
+  const given = new Set(Object.keys(overrides));
+  return {
+    ...schema,
+    properties: Object.fromEntries(Object.entries(schema.properties).filter(([name]) => !given.has(name))),
+    ...(schema.required && { required: schema.required.filter((name) => !given.has(name)) }),
+  };
 }
 
 function partSchema(api: ApiDescription, method: string, part: string): JsonSchema {
