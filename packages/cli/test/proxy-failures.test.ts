@@ -71,7 +71,8 @@ function attemptsOf(run: BinRun, series: number): number {
   return series + (run.stderr.match(/retrying in/g)?.length ?? 0);
 }
 
-describe.each(RUNTIME_MAJORS.map((major) => ({ major })))("on Node $major", ({ major }) => {
+/** The built CLI on Node `major`, with the kit's key (hidden in its output), and its trigger with the PR's flags. */
+function runnersOn(major: number) {
   const cli = (args: string[], env: Record<string, string>, timeoutMs?: number) =>
     timedRunBin(
       args,
@@ -80,6 +81,11 @@ describe.each(RUNTIME_MAJORS.map((major) => ({ major })))("on Node $major", ({ m
     );
   const trigger = (env: Record<string, string>, extra: string[] = []) =>
     cli(["trigger", ...PR_FLAGS, ...extra], env);
+  return { cli, trigger };
+}
+
+describe.each(RUNTIME_MAJORS.map((major) => ({ major })))("on Node $major", ({ major }) => {
+  const { cli, trigger } = runnersOn(major);
 
   it("says the proxy closed the connection, opens at most a few per attempt, and exits", async () => {
     const run = await cli(
@@ -141,14 +147,7 @@ describe.each(RUNTIME_MAJORS.map((major) => ({ major })))("on Node $major", ({ m
 // Behaviours that do not depend on the Node major: on the one running the tests (CI runs each major).
 describe(`on this Node (${CURRENT_MAJOR})`, () => {
   const major = CURRENT_MAJOR;
-  const cli = (args: string[], env: Record<string, string>, timeoutMs?: number) =>
-    timedRunBin(
-      args,
-      { DATAFOLD_API_KEY: mock.apiKey, ...env },
-      { node: nodeFor(major), secrets: [mock.apiKey], ...(timeoutMs && { timeoutMs }) },
-    );
-  const trigger = (env: Record<string, string>, extra: string[] = []) =>
-    cli(["trigger", ...PR_FLAGS, ...extra], env);
+  const { cli, trigger } = runnersOn(major);
 
   it("a trigger through a proxy that drops tunnels ends within seconds, not minutes", async () => {
     const run = await trigger({ DATAFOLD_HOST: `https://${HOST}`, HTTPS_PROXY: dropping.url });
