@@ -24,10 +24,13 @@ export const footprintSuite: Suite = {
     progress("client bundle (esbuild, minified, ESM, browser)");
     const clientDir = join(REPO_ROOT, "packages", "client");
     const openapiFetchVersion = await packageVersion(clientDir, "openapi-fetch");
-    const entry = `export * from ${JSON.stringify(join(clientDir, "dist", "index.js"))};`;
+    const exportsOf = (file: string) => `export * from ${JSON.stringify(join(clientDir, "dist", file))};`;
+    const entry = exportsOf("index.js");
+    const everyEntry = ["index.js", "wait.js", "undeclared-fields.js"].map(exportsOf).join("\n");
     // What a bare openapi-fetch user ships: its default export, `createClient`.
     const bare = await bundleSize('export { default } from "openapi-fetch";', clientDir);
     const whole = await bundleSize(entry, clientDir);
+    const every = await bundleSize(everyEntry, clientDir);
     const own = await bundleSize(entry, clientDir, ["openapi-fetch"]);
     const kB = (bytes: number) => ({ value: bytes / 1000, unit: "kB" });
     const bareBaseline = { what: `openapi-fetch ${openapiFetchVersion} alone`, figure: kB(bare.gzipped) };
@@ -54,9 +57,12 @@ export const footprintSuite: Suite = {
       });
       return {
         rows: [
-          row("client bundle, min+gzip, with openapi-fetch", kB(whole.gzipped), {
+          row("client bundle, main entry, min+gzip, with openapi-fetch", kB(whole.gzipped), {
             baseline: bareBaseline,
             goal: { text: "≤ 5 kB", met: whole.gzipped <= CLIENT_GOAL_BYTES },
+          }),
+          row("client bundle, every entry (main, /wait, /undeclared-fields), min+gzip", kB(every.gzipped), {
+            baseline: bareBaseline,
           }),
           row("client bundle, min+gzip, openapi-fetch external (our code)", kB(own.gzipped), {
             baseline: bareBaseline,
@@ -77,7 +83,7 @@ export const footprintSuite: Suite = {
           }),
         ],
         notes: [
-          "Bundles: esbuild `bundle, minify, format: esm, platform: browser` of everything `@datafold-ci/client` exports; gzip level 9. The ≤ 5 kB goal applies to what an app ships, openapi-fetch included.",
+          'Bundles: esbuild `bundle, minify, format: esm, platform: browser` of everything the main entry of `@datafold-ci/client` exports (the subpaths `/wait` and `/undeclared-fields` only in the "every entry" row); gzip level 9. The ≤ 5 kB goal applies to what an app ships, openapi-fetch included.',
           `Client install: \`pnpm pack\` of ${OURS.map((n) => `@datafold-ci/${n}`).join(", ")}, then \`npm install --no-audit --no-fund\` of the ${OURS.length} tarballs into an empty project, as \`npm install @datafold-ci/client\` would. Installed: ${client.packages.map((p) => `\`${p}\``).join(", ")}.`,
           extra.length
             ? `Beyond our packages and openapi-fetch's own closure: ${extra.map((p) => `\`${p}\``).join(", ")}.`

@@ -1,5 +1,5 @@
 import { fakeValue } from "../../packages/testing/src/fake-value.js";
-import { loadClient, loadTesting } from "../lib/built-packages.js";
+import { loadClient, loadClientWait, loadTesting } from "../lib/built-packages.js";
 import { row } from "../lib/report.js";
 import type { Suite } from "../lib/suite.js";
 import { progress } from "../lib/suite.js";
@@ -27,7 +27,8 @@ export const waitEconomySuite: Suite = {
   name: "wait-economy",
   title: "Wait economy",
   async run() {
-    const { createDatafoldClient, waitForCiRun } = await loadClient();
+    const { createDatafoldClient } = await loadClient();
+    const { waitForCiRun } = await loadClientWait();
     const { startMockDatafold, fakeClock } = await loadTesting();
     const rows = [];
     for (const minutes of RUN_MINUTES) {

@@ -20,11 +20,19 @@ export default defineConfig(
     entry: ["src/index.ts", "src/bin.ts"],
     format: ["esm"],
     noExternal: BUNDLED,
-    // The types package re-exports with `export type *`, which the declaration bundler cannot follow
-    // into its `dist`; its generated declarations are read directly.
+    // The declaration bundler cannot follow the types package's `export type *` into its dist, nor the
+    // declaration chunks the client's entries share: the types' generated declarations and the client's
+    // sources are read instead.
     dts: {
-      resolve: BUNDLED,
-      compilerOptions: { paths: { "@datafold-ci/types": ["../types/dist/generated/datafold-api.d.cts"] } },
+      resolve: [...BUNDLED, "@datafold-ci/client/wait", "@datafold-ci/client/undeclared-fields"],
+      compilerOptions: {
+        paths: {
+          "@datafold-ci/types": ["../types/dist/generated/datafold-api.d.cts"],
+          "@datafold-ci/client": ["../client/src/index.ts"],
+          "@datafold-ci/client/wait": ["../client/src/wait-for-ci-run.ts"],
+          "@datafold-ci/client/undeclared-fields": ["../client/src/undeclared-fields.ts"],
+        },
+      },
     },
     // undici is CommonJS and `require`s Node's built-ins; an ES module has no `require` of its own.
     banner: {

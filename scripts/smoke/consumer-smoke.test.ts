@@ -64,19 +64,24 @@ describe.each(RUNTIME_MAJORS.map((major) => ({ major })))("on Node $major", ({ m
       job: { ci_run_id: 1, run_id: 1 },
       unchecked: { ci_run_id: 2, run_id: 2 },
       rejectedBeforeSending: true,
-      // triggerPrRun lists the PR's runs before its first attempt (look before retrying), unless told not to.
+      outcome: "done",
+      undeclared: ["details.pr_shaa"],
+      // triggerPrRun lists the PR's runs before its first attempt (look before retrying), unless told not to;
+      // the wait, from @datafold-ci/client/wait, lists them once more.
       requests: [
         "GET /api/v1/ci/7/runs 200",
         "POST /api/v1/ci/7/trigger 200",
         "POST /api/v1/ci/8/trigger 200",
+        "GET /api/v1/ci/7/runs 200",
       ],
     });
   });
 
-  it("require() loads the CommonJS builds of the client and the testing kit", async () => {
+  it("require() loads the CommonJS builds of the client, its subpaths and the testing kit", async () => {
     expect(await json(["trigger.cjs"], join(consumer, "cjs"))).toEqual({
       job: { ci_run_id: 100, run_id: 100 },
       inputErrorClass: true,
+      subpaths: ["function", 0],
       requests: 2, // the list of the PR's runs, then the trigger
     });
   });

@@ -1,5 +1,4 @@
 import {
-  type BodyShape,
   type CompiledValidator,
   type DocumentSentences,
   datafoldApiSentences,
@@ -9,7 +8,6 @@ import {
 } from "@datafold-ci/api-description";
 import { describeValue } from "./describe-value.js";
 import type { InputIssue } from "./input-issue.js";
-import { nearest } from "./nearest-name.js";
 
 /**
  * Checks the positional arguments of one client method (options excluded) with the validators
@@ -51,57 +49,10 @@ export function checkResponse(methodName: string, status: number, body: unknown)
 }
 
 /**
- * The fields of one client method's body that the spec does not declare but its schema lets through
- * (no `additionalProperties`): FastAPI's models ignore them, so a misspelt optional field (`pr_shaa`,
- * a diff's `include_column`) would be dropped without a word. Each is named by argument path, as
- * {@link checkArguments} names fields (`details.pr_shaa`, `diffs[1].include_column`), with the
- * declared name it is nearest to. Checked arguments only: what the validators refuse is not repeated.
- *
- * @throws {TypeError} for a method name the generated table does not have (a programming error).
+ * The generated table entry of client method `methodName`.
+ * @throws {TypeError} for a method name the table does not have (a programming error).
  */
-export function undeclaredFields(methodName: string, args: readonly unknown[]): InputIssue[] {
-  return undeclaredFieldsWith(validatorsOf(methodName), args);
-}
-
-/** {@link undeclaredFields} with any generated table entry (tests compile edited specs). */
-export function undeclaredFieldsWith(
-  validators: OperationValidators,
-  args: readonly unknown[],
-): InputIssue[] {
-  const shape = validators.bodyShape;
-  const at = validators.arguments.findIndex(([where]) => where === "body");
-  const slot = validators.arguments[at];
-  if (shape === undefined || slot === undefined) return [];
-  const found: InputIssue[] = [];
-  const walk = (shape: BodyShape, value: unknown, field: string): void => {
-    if (Array.isArray(value)) {
-      value.forEach((item, index) => {
-        const sub = shape.prefixItems?.[index] ?? shape.items;
-        if (sub) walk(sub, item, `${field}[${index}]`);
-      });
-      return;
-    }
-    const { properties } = shape;
-    if (properties === undefined || value === null || typeof value !== "object") return;
-    for (const [name, item] of Object.entries(value)) {
-      const sub = Object.hasOwn(properties, name) ? properties[name] : undefined;
-      if (sub) walk(sub, item, `${field}.${name}`);
-      else if (!shape.open) {
-        const meant = nearest(name, Object.keys(properties));
-        found.push({
-          field: `${field}.${name}`,
-          message:
-            `is not a field of ${shape.name ?? "this object"} in the API description, so Datafold ignores it` +
-            (meant ? ` (did you mean ${meant}?)` : ""),
-        });
-      }
-    }
-  };
-  walk(shape, args[at], slot[1]);
-  return found;
-}
-
-function validatorsOf(methodName: string): OperationValidators {
+export function validatorsOf(methodName: string): OperationValidators {
   const validators = Object.hasOwn(datafoldApiValidators, methodName) && datafoldApiValidators[methodName];
   if (!validators) throw new TypeError(`No client method "${methodName}"`);
   return validators;

@@ -3,13 +3,7 @@ import { defaultEnv, type Env, firstSetEnv, readEnv } from "./env.js";
 import { DatafoldInputError } from "./errors.js";
 import { nearest } from "./nearest-name.js";
 import type { InputIssue } from "./input-issue.js";
-import type {
-  CallOptions,
-  ClientWarning,
-  DatafoldClientOptions,
-  RetryEvent,
-  StartedRunCheckEvent,
-} from "./options.js";
+import type { CallOptions, DatafoldClientOptions, RetryEvent, StartedRunCheckEvent } from "./options.js";
 import { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, TRIGGER_RETRYABLE_STATUSES } from "./retry-policy.js";
 
 /**
@@ -67,7 +61,6 @@ const CLIENT_OPTION_NAMES = [
   "allowInsecureHttp",
   "onRetry",
   "onStartedRunCheck",
-  "onWarning",
   "env",
   "userAgent",
   "sources",
@@ -107,7 +100,6 @@ export interface ClientConfig extends ResolvedConfig {
   readonly headers: Readonly<Record<string, string>>;
   readonly onRetry: ((event: RetryEvent) => void) | undefined;
   readonly onStartedRunCheck: ((event: StartedRunCheckEvent) => void) | undefined;
-  readonly onWarning: ((warning: ClientWarning) => void) | undefined;
 }
 
 /**
@@ -123,7 +115,7 @@ export function resolveClientConfig(
   const key = resolveApiKey(options, env, issues);
   const baseUrl = resolveBaseUrl(options, env, defaults.baseUrl, issues);
   issues.push(...checkAttemptOptions(options));
-  for (const name of ["fetch", "onRetry", "onStartedRunCheck", "onWarning"] as const) {
+  for (const name of ["fetch", "onRetry", "onStartedRunCheck"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function")
       issues.push({ field: name, message: `must be a function (got ${typeof options[name]})` });
   }
@@ -163,7 +155,6 @@ export function resolveClientConfig(
     },
     onRetry: options.onRetry,
     onStartedRunCheck: options.onStartedRunCheck,
-    onWarning: options.onWarning,
   };
 }
 

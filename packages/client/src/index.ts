@@ -1,7 +1,9 @@
 /**
  * `@datafold-ci/client`: calls Datafold's CI API (start a PR/MR run, list runs, upload PR changes)
  * with auth, retries, one time budget per call, input validation and typed errors: one method per
- * operation of Datafold's OpenAPI document, over openapi-fetch. `API.md` lists every method.
+ * operation of Datafold's OpenAPI document, over openapi-fetch. `API.md` lists every method. Two helpers
+ * live in subpaths, so that a client that does not use them does not carry them: `waitForCiRun`
+ * (`@datafold-ci/client/wait`) and `undeclaredFields` (`@datafold-ci/client/undeclared-fields`).
  * @packageDocumentation
  */
 export type * from "@datafold-ci/types";
@@ -28,7 +30,6 @@ export type { DatafoldMethods, TriggerPrRunOptions } from "./generated/datafold-
 export type { InputIssue } from "./input-issue.js";
 export type {
   CallOptions,
-  ClientWarning,
   DatafoldClientOptions,
   LookForStartedRunOptions,
   RetryEvent,
@@ -36,15 +37,3 @@ export type {
 } from "./options.js";
 export { classifyNetworkFailure, type NetworkFailure, type NetworkFailureKind } from "./network-failure.js";
 export type { Runtime } from "./runtime.js";
-export {
-  type CiRunHeartbeatEvent,
-  type CiRunLister,
-  type CiRunOutcome,
-  type CiRunPollFailure,
-  type CiRunStatusEvent,
-  defaultHeartbeatMs,
-  TERMINAL_CI_RUN_STATUSES,
-  WAIT_FINAL_CHECK_MS,
-  type WaitForCiRunOptions,
-  waitForCiRun,
-} from "./wait-for-ci-run.js";

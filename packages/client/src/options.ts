@@ -65,18 +65,6 @@ export interface DatafoldClientOptions {
    */
   onStartedRunCheck?: (event: StartedRunCheckEvent) => void;
   /**
-   * Told, before a call is sent, of what is worth knowing but does not stop it: each body field the
-   * spec does not declare where its schema lets it through (Datafold's FastAPI models ignore such a
-   * field, so a misspelt optional one would be dropped without a word). The call is sent as given.
-   * A field the schema refuses (`additionalProperties: false`) is a `DatafoldInputError` instead.
-   * An exception thrown here ends the call with that exception.
-   *
-   * @example
-   * createDatafoldClient({ onWarning: (w) => console.warn(`${w.field}: ${w.message}`) });
-   * // details.pr_shaa: is not a field of APIPrDetails in the API description, so Datafold ignores it (did you mean pr_sha?)
-   */
-  onWarning?: (warning: ClientWarning) => void;
-  /**
    * Where defaults are read from (`DATAFOLD_API_KEY`, `DATAFOLD_APIKEY`, `DATAFOLD_HOST`).
    * Empty values count as unset.
    * @default process.env where `process` exists, else no variables
@@ -129,23 +117,6 @@ export interface CallOptions {
   totalTimeoutMs?: number;
   /** @default the client's `maxRetries` */
   maxRetries?: number;
-}
-
-/**
- * What `onWarning` is told.
- *
- * @example
- * { type: "undeclared-field", method: "uploadPrChanges", field: "diffs[0].include_column", message: "is not a field of CiDiff in the API description, so Datafold ignores it (did you mean include_columns?)" }
- */
-export interface ClientWarning {
-  /** `undeclared-field`: a body field the spec does not declare, sent as given and ignored by Datafold. */
-  readonly type: "undeclared-field";
-  /** The client method called, e.g. `triggerPrRun`. */
-  readonly method: string;
-  /** The field by argument path, as `InputIssue` names one: `details.pr_shaa`, `diffs[1].include_column`. */
-  readonly field: string;
-  /** What is wrong with it, and the declared field it is nearest to. */
-  readonly message: string;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   formatDuration,
   redactCause,
 } from "./errors.js";
-import { checkArguments, checkResponse, undeclaredFields } from "./check-arguments.js";
+import { checkArguments, checkResponse } from "./check-arguments.js";
 import { classifyNetworkFailure } from "./network-failure.js";
 import type { CallOptions } from "./options.js";
 import {
@@ -140,9 +140,6 @@ async function makeRequest<T>(call: Call<T>, config: ClientConfig, runtime: Runt
     ...checkArguments(call.method, call.args),
   ];
   if (issues.length > 0) throw new DatafoldInputError(issues, `${call.method} input`);
-  if (config.onWarning)
-    for (const { field, message } of undeclaredFields(call.method, call.args))
-      config.onWarning({ type: "undeclared-field", method: call.method, field, message });
   options.signal?.throwIfAborted();
 
   const timeoutMs = options.timeoutMs ?? config.timeoutMs;

@@ -1,3 +1,8 @@
+/**
+ * `@datafold-ci/client/wait`: {@link waitForCiRun} polls a client's run list until a run ends. A subpath of
+ * its own, so a client that only starts runs does not carry it.
+ * @packageDocumentation
+ */
 import { TERMINAL_RUN_STATUSES } from "@datafold-ci/api-description";
 import type { ListCiRunsQuery, ListCiRunsResult } from "@datafold-ci/types";
 import {

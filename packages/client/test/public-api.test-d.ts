@@ -3,7 +3,6 @@ import { describe, expectTypeOf, it } from "vitest";
 import { details } from "./helpers/client.js";
 import {
   type CallOptions,
-  type ClientWarning,
   checkInput,
   clientDefaults,
   createDatafoldClient,
@@ -70,7 +69,6 @@ describe("public types", () => {
       allowInsecureHttp?: boolean;
       onRetry?: (event: RetryEvent) => void;
       onStartedRunCheck?: (event: StartedRunCheckEvent) => void;
-      onWarning?: (warning: ClientWarning) => void;
       env?: Readonly<Record<string, string | undefined>>;
       userAgent?: string;
       sources?: { apiKey?: string; baseUrl?: string; allowInsecureHttp?: string };
@@ -83,12 +81,6 @@ describe("public types", () => {
     }>();
     expectTypeOf<TriggerPrRunOptions>().toMatchTypeOf<CallOptions & { checkForStartedRun?: boolean }>();
     expectTypeOf<RetryEvent["reason"]>().toEqualTypeOf<"connection" | "timeout" | "status">();
-    expectTypeOf<ClientWarning>().toEqualTypeOf<{
-      readonly type: "undeclared-field";
-      readonly method: string;
-      readonly field: string;
-      readonly message: string;
-    }>();
   });
 
   it("checkInput takes a method's name and anything, and returns InputIssue[]", () => {

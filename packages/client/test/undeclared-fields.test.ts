@@ -1,82 +1,51 @@
 import type { ApiDescription, JsonSchema } from "@datafold-ci/api-description";
 import { describe, expect, it } from "vitest";
-import { checkArgumentsWith, undeclaredFieldsWith } from "../src/check-arguments.js";
+import { checkArgumentsWith } from "../src/check-arguments.js";
 import { DatafoldInputError } from "../src/errors.js";
-import type { ClientWarning } from "../src/options.js";
-import { details, methodOf, testClient } from "./helpers/client.js";
+import { findUndeclaredFields } from "../src/find-undeclared-fields.js";
+import { undeclaredFields } from "../src/undeclared-fields.js";
+import { details, testClient } from "./helpers/client.js";
 import { compileValidators } from "./helpers/compile-validators.js";
 import { json, scriptedFetch } from "./helpers/fake-fetch.js";
 
-const started = () => json(200, { ci_run_id: 5, run_id: 9 });
-
-/** A client that records its warnings and the bodies it sends. */
-function recordingClient() {
-  const warnings: ClientWarning[] = [];
-  const fetch = scriptedFetch(started);
-  const client = testClient({ fetch, onWarning: (warning) => warnings.push(warning) });
-  return { client, warnings, fetch };
-}
-
 describe("a body field the spec does not declare, where the schema lets it through", () => {
-  it("is told to onWarning, by argument path, with the field meant, and the call goes on", async () => {
-    const { client, warnings, fetch } = recordingClient();
-    await expect(
-      client.triggerPrRun(7, { ...details, pr_shaa: details.pr_sha } as typeof details),
-    ).resolves.toEqual({ ci_run_id: 5, run_id: 9 });
-    expect(warnings).toEqual([
+  it("is named by argument path, with the field meant; the client still sends it as given", async () => {
+    const typo = { ...details, pr_shaa: details.pr_sha } as typeof details;
+    expect(undeclaredFields("triggerPrRun", [7, typo])).toEqual([
       {
-        type: "undeclared-field",
-        method: "triggerPrRun",
         field: "details.pr_shaa",
         message:
           "is not a field of APIPrDetails in the API description, so Datafold ignores it (did you mean pr_sha?)",
       },
     ]);
     // Sent as given: the spec allows it, and the server decides.
+    const fetch = scriptedFetch(() => json(200, { ci_run_id: 5, run_id: 9 }));
+    await expect(testClient({ fetch }).triggerPrRun(7, typo)).resolves.toEqual({ ci_run_id: 5, run_id: 9 });
     expect(JSON.parse(fetch.seen.at(-1)!.body)).toMatchObject({ pr_shaa: details.pr_sha });
   });
 
-  it("is found inside an array body's items: a diff's include_column", async () => {
-    const { client, warnings } = recordingClient();
-    await methodOf(client, "uploadPrChanges")(7, 42, [
+  it("is found inside an array body's items: a diff's include_column", () => {
+    const diffs = [
       { prod: "db.orders", pr: "db.pr_42.orders" },
-      { prod: "db.users", pr: "db.pr_42.users", include_column: ["id"] } as never,
-    ]);
-    expect(warnings).toEqual([
-      expect.objectContaining({
-        method: "uploadPrChanges",
+      { prod: "db.users", pr: "db.pr_42.users", include_column: ["id"] },
+    ];
+    expect(undeclaredFields("uploadPrChanges", [7, 42, diffs])).toEqual([
+      {
         field: "diffs[1].include_column",
         message: expect.stringMatching(/^is not a field of CiDiff .*\(did you mean include_columns\?\)$/),
-      }),
+      },
     ]);
   });
 
-  it("is not told about declared fields, nor when no onWarning is given", async () => {
-    const { client, warnings } = recordingClient();
-    await client.triggerPrRun(7, details);
-    await methodOf(client, "uploadPrChanges")(7, 42, [
-      { prod: "a", pr: "b", pk: ["id"], exclude_columns: [] },
-    ]);
-    expect(warnings).toEqual([]);
-    const quiet = testClient({ fetch: scriptedFetch(started) });
-    await expect(quiet.triggerPrRun(7, { ...details, extra: 1 } as typeof details)).resolves.toBeDefined();
+  it("finds nothing in declared fields, ignores a trailing options argument, and knows only the client's methods", () => {
+    expect(undeclaredFields("triggerPrRun", [7, details, { timeoutMs: 5 }])).toEqual([]);
+    const diffs = [{ prod: "a", pr: "b", pk: ["id"], exclude_columns: [] }];
+    expect(undeclaredFields("uploadPrChanges", [7, 42, diffs])).toEqual([]);
+    expect(() => undeclaredFields("triggerRun", [7, details])).toThrow('No client method "triggerRun"');
   });
 
-  it("refuses an onWarning that is not a function, and suggests onWarning for a near miss", () => {
-    const issues = (options: object) => {
-      try {
-        testClient(options as never);
-      } catch (error) {
-        if (error instanceof DatafoldInputError) return error.issues;
-      }
-      return [];
-    };
-    expect(issues({ onWarning: "log" })).toEqual([
-      { field: "onWarning", message: "must be a function (got string)" },
-    ]);
-    expect(issues({ onWarnings: () => {} })).toEqual([
-      { field: "onWarnings", message: "is not an option (did you mean onWarning?)" },
-    ]);
+  it("is no client option: onWarning is refused as an unknown one", () => {
+    expect(() => testClient({ onWarning: () => {} } as never)).toThrow(DatafoldInputError);
   });
 });
 
@@ -137,7 +106,7 @@ describe("what the schema's additionalProperties says", () => {
     for (const extra of extras) {
       const { validators } = await open(extra);
       expect(
-        undeclaredFieldsWith(validators.send!, [{ name: "a", other: "b" }]),
+        findUndeclaredFields(validators.send!, [{ name: "a", other: "b" }]),
         JSON.stringify(extra),
       ).toEqual([]);
     }
@@ -158,7 +127,7 @@ describe("what the schema's additionalProperties says", () => {
         Inner: { type: "object", properties: { depth: { type: "integer" } } },
       }),
     );
-    const found = undeclaredFieldsWith(validators.send!, [
+    const found = findUndeclaredFields(validators.send!, [
       {
         inner: { depth: 1, deep: 2 },
         items: [{ depth: 1 }, { dpth: 2 }],

@@ -1,7 +1,6 @@
 import { fakeValue } from "@datafold-ci/testing";
 import { describe, expect, it } from "vitest";
 import {
-  type CiRunLister,
   DatafoldAuthError,
   DatafoldConnectionError,
   DatafoldInvalidResponseError,
@@ -9,9 +8,8 @@ import {
   DatafoldRateLimitError,
   DatafoldServerError,
   DatafoldTimeoutError,
-  type CiRunStatusEvent,
-  waitForCiRun,
 } from "../src/index.js";
+import { type CiRunLister, type CiRunStatusEvent, waitForCiRun } from "../src/wait-for-ci-run.js";
 import { fakeClock, type ScriptedRun, scriptedRuns } from "./helpers/fake-clock.js";
 
 const SHA = "a".repeat(40);

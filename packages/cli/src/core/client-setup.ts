@@ -6,6 +6,7 @@ import {
   DatafoldInputError,
   type ResolvedConfig,
 } from "@datafold-ci/client";
+import { undeclaredFields } from "@datafold-ci/client/undeclared-fields";
 import { everyFlag } from "../args/flag-table.js";
 import { ciProviders } from "../ci/providers.js";
 import { envValue } from "../ci/read-variable.js";
@@ -87,8 +88,6 @@ export function setUpClient(
       userAgent: `datafold-ci-cli/${__PACKAGE_VERSION__}`,
       ...(fetch && { fetch }),
       ...reporter.callbacks,
-      // A field the spec does not declare is sent, and ignored by Datafold: worth a line when debugging.
-      onWarning: (warning) => out.debug(`${warning.field} ${warning.message}`),
     });
   } catch (error) {
     if (!(error instanceof DatafoldInputError)) throw error;
@@ -113,7 +112,7 @@ export function setUpClient(
   const connection =
     client && problems.length === 0
       ? {
-          client,
+          client: out.debugEnabled ? notingUndeclaredFields(client, out) : client,
           host,
           timeoutSeconds,
           maxTimeSeconds,
@@ -122,6 +121,22 @@ export function setUpClient(
         }
       : undefined;
   return { connection, host, apiKeyVariable, problems };
+}
+
+/**
+ * `client` with each method first naming, with --debug, the body fields the spec does not declare: the
+ * client sends them as given, and Datafold ignores them, so a misspelt optional field is worth a line.
+ */
+function notingUndeclaredFields(client: DatafoldClient, out: Output): DatafoldClient {
+  const noting = { ...client };
+  for (const [name, method] of Object.entries(client)) {
+    if (typeof method !== "function") continue;
+    Reflect.set(noting, name, (...args: unknown[]) => {
+      for (const { field, message } of undeclaredFields(name, args)) out.debug(`${field} ${message}`);
+      return Reflect.apply(method, client, args);
+    });
+  }
+  return noting;
 }
 
 function hostOf(config: ResolvedConfig, flag: SourcedValue | undefined): SourcedValue {

@@ -1,11 +1,6 @@
 import { CI_OPERATION_NAMES } from "@datafold-ci/api-description";
-import {
-  checkInput,
-  type DatafoldClient,
-  DatafoldInputError,
-  type InputIssue,
-  type waitForCiRun,
-} from "@datafold-ci/client";
+import { checkInput, type DatafoldClient, DatafoldInputError, type InputIssue } from "@datafold-ci/client";
+import type { CiRunLister } from "@datafold-ci/client/wait";
 import { operationInputs } from "../args/flag-table.js";
 import type { OperationInputs } from "../types.js";
 
@@ -76,7 +71,7 @@ export interface JobAnswer {
 }
 
 /** What lists a config's runs: `waitForCiRun` polls it. */
-export type RunLister = Parameters<typeof waitForCiRun>[0];
+export type RunLister = CiRunLister;
 
 /** Datafold's answer to the trigger (`SubmitCiJob`). */
 export type TriggerAnswer = AnswerOf<typeof CI_OPERATION_NAMES.trigger, JobAnswer>;

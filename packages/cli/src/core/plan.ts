@@ -1,4 +1,4 @@
-import { WAIT_FINAL_CHECK_MS } from "@datafold-ci/client";
+import { WAIT_FINAL_CHECK_MS } from "@datafold-ci/client/wait";
 import type { ConnectionSettings, WaitSettings } from "../types.js";
 
 /**

@@ -1,4 +1,5 @@
-import { type CiRunOutcome, type Runtime, waitForCiRun } from "@datafold-ci/client";
+import type { Runtime } from "@datafold-ci/client";
+import { type CiRunOutcome, waitForCiRun } from "@datafold-ci/client/wait";
 import { ExitCode } from "../exit-codes.js";
 import { describeSource } from "../output/describe.js";
 import type { Output, SignalSource, SourcedId, SourcedValue, WaitSettings } from "../types.js";
