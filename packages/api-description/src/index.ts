@@ -14,6 +14,7 @@ export { API_KEY_VARIABLES } from "./api-key-variables.js";
 export { AUTHORIZATION_KEY_PREFIX } from "./authorization-key-prefix.js";
 export { CI_OPERATION_NAMES } from "./ci-operation-names.js";
 export { editDistance } from "./edit-distance.js";
+export { type ChainLink, errorChain } from "./error-chain.js";
 export { findOperation } from "./find-operation.js";
 export { NULL_BODY_STATUSES } from "./null-body-statuses.js";
 export { REDACTED, redactSecret } from "./redact-secret.js";

@@ -1,3 +1,5 @@
+import { errorChain } from "@datafold-ci/api-description";
+
 /**
  * What kind of network failure ended an attempt that got no answer:
  * - `proxy`: the proxy named by `HTTPS_PROXY`/`HTTP_PROXY` refused, closed or could not be reached;
@@ -87,11 +89,7 @@ const UNDICI_FORWARD_407 = /^Proxy Authentication Required \(407\)$/;
  * // { kind: "tls", retryable: false, maybeSent: false, code: "CERT_HAS_EXPIRED" }
  */
 export function classifyNetworkFailure(cause: unknown): NetworkFailure {
-  const chain: { code?: unknown; message?: unknown; statusCode?: unknown; syscall?: unknown }[] = [];
-  for (let current = cause; typeof current === "object" && current !== null && chain.length < 8;) {
-    chain.push(current);
-    current = (current as { cause?: unknown }).cause;
-  }
+  const chain = errorChain(cause);
   // A proxy error anywhere in the chain wins over the codes beneath it: a proxy that could not be
   // reached, or that closed the tunnel, is the proxy's failure, not the server's.
   for (const { code, message, statusCode } of chain) {

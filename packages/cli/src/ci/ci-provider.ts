@@ -32,6 +32,8 @@ export interface CiProvider {
   readonly name: string;
   /** The kind of build that carries PR facts, for messages: `a merge request pipeline (CI_PIPELINE_SOURCE=merge_request_event)`. */
   readonly prBuild: string;
+  /** Why a secret set in this CI's settings is often missing or empty in a job, when it is known. */
+  readonly withheldSecrets?: string;
   /** Where each fact is read from, for messages; `undefined` when this CI has no variable for it. */
   readonly variables: Readonly<Record<CiFact, string | undefined>>;
   /**

@@ -19,6 +19,7 @@ export function defineProvider(spec: ProviderSpec): CiProvider {
     id: spec.id,
     name: spec.name,
     prBuild: spec.prBuild,
+    ...(spec.withheldSecrets && { withheldSecrets: spec.withheldSecrets }),
     variables,
     ...(spec.mergeCheckout && { mergeCheckout: true }),
     isActive: (env) => holds(spec.active, env),

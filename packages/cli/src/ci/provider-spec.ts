@@ -83,6 +83,12 @@ export interface ProviderSpec {
   readonly name: string;
   /** The kind of build that carries PR facts, for messages. */
   readonly prBuild: string;
+  /**
+   * Why a secret set in this CI's settings is often missing or empty in a job: the first thing to check when
+   * the API key variable is. Each vendor's documentation: docs/datafold-facts.md, "Secrets withheld from pull
+   * request builds".
+   */
+  readonly withheldSecrets?: string;
   /** The environment is this CI's when this holds. */
   readonly active: VariableTest;
   /** The build is for a PR when any of these holds. */

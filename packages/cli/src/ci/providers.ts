@@ -17,6 +17,8 @@ export const providerSpecs: readonly ProviderSpec[] = [
   {
     id: "github-actions",
     name: "GitHub Actions",
+    withheldSecrets:
+      "GitHub Actions passes no secrets to workflows run for pull requests from forks (nor to Dependabot's, which read Dependabot secrets)",
     prBuild: "a workflow run for a pull_request or pull_request_target event",
     active: { variable: "GITHUB_ACTIONS", is: "true" },
     pullRequestWhen: [{ variable: "GITHUB_EVENT_NAME", is: /^pull_request(_target)?$/ }],
@@ -36,6 +38,8 @@ export const providerSpecs: readonly ProviderSpec[] = [
   {
     id: "gitlab-ci",
     name: "GitLab CI",
+    withheldSecrets:
+      "GitLab CI passes protected variables only to pipelines of protected branches and tags, so a merge request pipeline of an unprotected branch gets none",
     prBuild: "a merge request pipeline (CI_PIPELINE_SOURCE=merge_request_event)",
     active: { variable: "GITLAB_CI", is: "true" },
     pullRequestWhen: [
@@ -54,6 +58,8 @@ export const providerSpecs: readonly ProviderSpec[] = [
   {
     id: "bitbucket-pipelines",
     name: "Bitbucket Pipelines",
+    withheldSecrets:
+      "Bitbucket Pipelines passes no secured variables to pipelines of pull requests from forks, and deployment variables only to steps of that deployment",
     prBuild: "a pull-request pipeline (BITBUCKET_PR_ID set)",
     active: v("BITBUCKET_BUILD_NUMBER"),
     pullRequestWhen: [v("BITBUCKET_PR_ID")],
@@ -70,6 +76,8 @@ export const providerSpecs: readonly ProviderSpec[] = [
   {
     id: "azure-pipelines",
     name: "Azure Pipelines",
+    withheldSecrets:
+      "Azure Pipelines passes no secret variables to builds of pull requests from forks unless the pipeline's trigger allows it",
     prBuild: "a pull request build (BUILD_REASON=PullRequest)",
     active: { variable: "TF_BUILD", is: /^true$/i },
     pullRequestWhen: [{ variable: "BUILD_REASON", is: "PullRequest" }],
@@ -100,6 +108,8 @@ export const providerSpecs: readonly ProviderSpec[] = [
   {
     id: "circleci",
     name: "CircleCI",
+    withheldSecrets:
+      'CircleCI passes no project variables or contexts to builds of pull requests from forks unless "Pass secrets to builds from forked pull requests" is on',
     prBuild: "a pipeline for a pull request (CIRCLE_PULL_REQUEST set)",
     active: { variable: "CIRCLECI", is: "true" },
     pullRequestWhen: [v("CIRCLE_PULL_REQUEST"), v("CIRCLE_PR_NUMBER")],

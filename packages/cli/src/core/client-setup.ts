@@ -158,24 +158,6 @@ function givenHost(flag: SourcedValue | undefined, env: Env): SourcedValue {
 }
 
 /**
- * Why a secret set in a CI's settings is often missing or empty in a job, by provider id: the first thing
- * to check when the key variable is empty (CI systems pass a withheld secret as "") or not set at all.
- * Each vendor's documentation: docs/datafold-facts.md, "Secrets withheld from pull request builds".
- */
-const WITHHELD_SECRETS: Readonly<Record<string, string>> = {
-  "github-actions":
-    "GitHub Actions passes no secrets to workflows run for pull requests from forks (nor to Dependabot's, which read Dependabot secrets)",
-  "gitlab-ci":
-    "GitLab CI passes protected variables only to pipelines of protected branches and tags, so a merge request pipeline of an unprotected branch gets none",
-  "bitbucket-pipelines":
-    "Bitbucket Pipelines passes no secured variables to pipelines of pull requests from forks, and deployment variables only to steps of that deployment",
-  "azure-pipelines":
-    "Azure Pipelines passes no secret variables to builds of pull requests from forks unless the pipeline's trigger allows it",
-  circleci:
-    'CircleCI passes no project variables or contexts to builds of pull requests from forks unless "Pass secrets to builds from forked pull requests" is on',
-};
-
-/**
  * Variables that look meant to hold the API key but are not read for it: another spelling of a key
  * variable (a typo, another case) or a `DATAFOLD` variable named for a key, token or secret. The CLI's
  * own variables are not.
@@ -212,9 +194,7 @@ function missingApiKey(env: Env, misplaced: readonly string[]): string {
       "Rename the variable where it is set."
     );
   const provider = ciProviders.find((candidate) => candidate.isActive(env));
-  const causes = provider
-    ? [WITHHELD_SECRETS[provider.id]].filter((cause) => cause !== undefined)
-    : Object.values(WITHHELD_SECRETS);
+  const causes = (provider ? [provider] : ciProviders).flatMap((ci) => ci.withheldSecrets ?? []);
   if (empty.length > 0)
     return causes.length > 0
       ? `${head}: a CI passes a secret it withholds from a job as an empty value. ${causes.length > 1 ? "Usual causes" : "The usual cause"}: ${causes.join("; ")}.`

@@ -1,4 +1,4 @@
-import { CI_OPERATION_NAMES } from "@datafold-ci/api-description";
+import { CI_OPERATION_NAMES, errorChain } from "@datafold-ci/api-description";
 import {
   clientDefaults,
   DatafoldApiError,
@@ -322,10 +322,6 @@ function clip(text: string): string {
 
 // undici reports the reason (ECONNREFUSED, ENOTFOUND, …) as the `code` of an error somewhere down the `cause` chain.
 function errorCode(error: unknown): string {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return ` (${code})`;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return "";
+  const code = errorChain(error, 5).find((link) => typeof link.code === "string")?.code;
+  return code === undefined ? "" : ` (${String(code)})`;
 }

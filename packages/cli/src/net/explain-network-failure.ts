@@ -1,3 +1,4 @@
+import { errorChain } from "@datafold-ci/api-description";
 import type { DatafoldConnectionError } from "@datafold-ci/client";
 import type { NetworkContext } from "./network-context.js";
 import { describeNetworkFailure } from "./network-failure-detail.js";
@@ -44,7 +45,7 @@ export function explainNetworkFailure(
 }
 
 function explainProxy(error: DatafoldConnectionError, network: NetworkContext, attempts: string): string {
-  const tunnel = causes(error).find((cause) => cause instanceof ProxyTunnelError);
+  const tunnel = errorChain(error).find((cause) => cause instanceof ProxyTunnelError);
   const failure = describeNetworkFailure(error.cause);
   const proxy = network.proxy;
   if (!tunnel) {
@@ -98,15 +99,6 @@ function explainTls(
     `the certificate of ${host} is not trusted: ${check} (${code})${attempts}.${gateway} ` +
     `Give Node that CA: NODE_EXTRA_CA_CERTS=<ca.pem> (a PEM file, read as Node starts)${systemStore}.${ci} ${notRetried}`
   );
-}
-
-function causes(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++) {
-    chain.push(current);
-    current = current.cause;
-  }
-  return chain;
 }
 
 /** `datafold.example:443`: the host and port of `baseUrl`, the default port included. */

@@ -1,3 +1,4 @@
+import { type ChainLink, errorChain } from "@datafold-ci/api-description";
 import { classifyNetworkFailure, type NetworkFailure } from "@datafold-ci/client";
 
 /** A network failure as the CLI words it: the client's classification, plus what its messages name. */
@@ -6,14 +7,6 @@ export interface NetworkFailureDetail extends NetworkFailure {
   readonly detail: string;
   /** The host (or `host:port`) the failure names, when the error carries it. */
   readonly host?: string;
-}
-
-interface ErrorFacts {
-  readonly code?: unknown;
-  readonly hostname?: unknown;
-  readonly host?: unknown;
-  readonly address?: unknown;
-  readonly port?: unknown;
 }
 
 /**
@@ -27,11 +20,7 @@ interface ErrorFacts {
  */
 export function describeNetworkFailure(cause: unknown): NetworkFailureDetail {
   const failure = classifyNetworkFailure(cause);
-  const chain: ErrorFacts[] = [];
-  for (let current = cause; typeof current === "object" && current !== null && chain.length < 8;) {
-    chain.push(current);
-    current = (current as { cause?: unknown }).cause;
-  }
+  const chain = errorChain(cause);
   const { code, proxyStatus } = failure;
   const at = chain.findIndex((facts) => code !== undefined && facts.code === code);
   // A proxy detected by its message alone carries no code of its own: the outermost error names it.
@@ -61,7 +50,7 @@ export function describeNetworkFailure(cause: unknown): NetworkFailureDetail {
 }
 
 /** `proxy.corp:3128`, `127.0.0.1:1`, `nope.invalid`: the host an error names, with its port when it has one. */
-function hostOf({ hostname, host, address, port }: ErrorFacts): string | undefined {
+function hostOf({ hostname, host, address, port }: ChainLink): string | undefined {
   const name = [hostname, host, address].find((value) => typeof value === "string" && value !== "");
   if (typeof name !== "string") return undefined;
   const portText = typeof port === "number" || typeof port === "string" ? String(port) : "";

@@ -1,4 +1,5 @@
 import { bypassesProxy, type NoProxy, parseNoProxy } from "./no-proxy.js";
+import { decodeUrlPart, proxyUrl } from "./proxy-url.js";
 
 /** The environment, as the CLI reads it. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -75,12 +76,8 @@ export function proxyFor(settings: ProxySettings, url: URL): ProxyEndpoint | und
 function parseProxyUrl(variable: string, value: string): ProxyEndpoint | string {
   const shown = withoutCredentials(value);
   const expected = "expected http://[user:password@]host:port (or https://)";
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-  } catch {
-    return `${variable} (${shown}) is not a proxy URL: ${expected}.`;
-  }
+  const url = proxyUrl(value);
+  if (url === undefined) return `${variable} (${shown}) is not a proxy URL: ${expected}.`;
   if (url.protocol !== "http:" && url.protocol !== "https:")
     return `${variable} names a ${url.protocol.slice(0, -1)} proxy (${shown}); datafold-ci supports http:// and https:// proxies: ${expected}.`;
   if (url.hostname === "") return `${variable} (${shown}) names no host: ${expected}.`;
@@ -88,15 +85,8 @@ function parseProxyUrl(variable: string, value: string): ProxyEndpoint | string 
   const port = Number(url.port) || (protocol === "https:" ? 443 : 80);
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const host = `${url.hostname}:${port}`;
-  const decode = (part: string) => {
-    try {
-      return decodeURIComponent(part);
-    } catch {
-      return part;
-    }
-  };
-  const user = decode(url.username);
-  const password = decode(url.password);
+  const user = decodeUrlPart(url.username);
+  const password = decodeUrlPart(url.password);
   const credentials = user || password ? Buffer.from(`${user}:${password}`).toString("base64") : undefined;
   return {
     origin: `${protocol}//${host}`,

@@ -1,4 +1,5 @@
 import { redactSecret } from "@datafold-ci/api-description";
+import { PROXY_URL_VARIABLES, proxyPasswords } from "../net/proxy-url.js";
 import type { Env, ErrorKind, ErrorReport, Output, TextSink } from "../types.js";
 
 /** Options of {@link createOutput}. */
@@ -16,9 +17,6 @@ export interface OutputOptions {
 function useColor(sink: TextSink, env: Env): boolean {
   return sink.isTTY === true && (env.NO_COLOR ?? "") === "" && env.TERM !== "dumb";
 }
-
-/** The variables a proxy URL, and the password in it, may come from. */
-const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
 
 /** Creates the CLI's {@link Output}. */
 export function createOutput({
@@ -47,7 +45,7 @@ export function createOutput({
     if (secret !== "") secrets.add(secret);
   };
   // A proxy's password may come back in a network error's message (a `--debug` cause chain prints them).
-  for (const name of PROXY_VARIABLES) for (const password of proxyPasswords(env[name])) hide(password);
+  for (const name of PROXY_URL_VARIABLES) for (const password of proxyPasswords(env[name])) hide(password);
   return {
     result: (text) => {
       documentPrinted = true;
@@ -103,24 +101,4 @@ function errorObject(report: ErrorReport, redact: (text: string) => string): Rec
     request: report.request && { ...report.request, url: redact(report.request.url) },
     ...(report.problems && { problems: report.problems.map(redact) }),
   };
-}
-
-/** The password of a proxy URL, as written and percent-decoded; none when it has none or is no URL. */
-function proxyPasswords(value: string | undefined): string[] {
-  if (!value?.trim()) return [];
-  let url: URL;
-  try {
-    // A proxy given without a scheme (`user:pw@proxy:3128`) is read as curl reads it, as http://.
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim()) ? value.trim() : `http://${value.trim()}`);
-  } catch {
-    return [];
-  }
-  if (url.password === "") return [];
-  let decoded = url.password;
-  try {
-    decoded = decodeURIComponent(url.password);
-  } catch {
-    // A malformed escape: the password as written is all there is to hide.
-  }
-  return [...new Set([url.password, decoded])];
 }
